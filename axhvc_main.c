@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axhvc: AxVisor hypercalls and inter-VM channels on arm64 Linux/KVM hosts.
+ *
+ * This file owns the module's life cycle and the misc device /dev/axhvc.
+ * Each concern that follows (hypercall dispatch, IVC channels, the vgic
+ * bridge) gets a file of its own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "axhvc_drv.h"
+
+#define AXHVC_VERSION	"0.1.0"
+
+/**
+ * axhvc_api_version_fill() - answer an API version query
+ * @ver: the caller's request, already copied into the kernel
+ *
+ * Refuses requests whose input fields carry bits this version does not
+ * define, so that a later version can give them a meaning.
+ *
+ * Return: 0 with @ver's out fields filled in, or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
+{
+	if (ver->flags || memchr_inv(ver->reserved, 0, sizeof(ver->reserved)))
+		return -EINVAL;
+
+	ver->api_version = AXHVC_API_VERSION;
+	ver->features = AXHVC_FEATURES_ALL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
+
+static long axhvc_ioctl_api_version(void __user *argp)
+{
+	struct axhvc_api_version ver;
+	int ret;
+
+	if (copy_from_user(&ver, argp, sizeof(ver)))
+		return -EFAULT;
+	ret = axhvc_api_version_fill(&ver);
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &ver, sizeof(ver)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * axhvc_dev_ioctl() - ioctls of /dev/axhvc
+ * @file: the open device
+ * @cmd: the command, one of the AXHVC_* ioctls of include/uapi/axhvc.h
+ * @arg: the command's argument, a user pointer
+ *
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for a
+ * command this device does not know.
+ */
+VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
+				      unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case AXHVC_GET_API_VERSION:
+		return axhvc_ioctl_api_version(argp);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_dev_ioctl);
+
+static const struct file_operations axhvc_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= axhvc_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * Root only: the device will hand out guest memory and host interrupts, so
+ * access is for the VMM's privileged user, like /dev/kvm's owner.
+ */
+static struct miscdevice axhvc_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= AXHVC_DEV_NAME,
+	.fops	= &axhvc_dev_fops,
+	.mode	= 0600,
+};
+
+static int __init axhvc_init(void)
+{
+	int ret;
+
+	ret = misc_register(&axhvc_miscdev);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", AXHVC_DEV_NAME, ret);
+		return ret;
+	}
+	pr_info("version %s, API %u, /dev/%s ready\n", AXHVC_VERSION,
+		AXHVC_API_VERSION, AXHVC_DEV_NAME);
+	return 0;
+}
+
+static void __exit axhvc_exit(void)
+{
+	misc_deregister(&axhvc_miscdev);
+}
+
+module_init(axhvc_init);
+module_exit(axhvc_exit);
+
+MODULE_DESCRIPTION("AxVisor hypercalls and inter-VM channels for arm64 KVM guests");
+MODULE_AUTHOR("The axhvc developers");
+MODULE_VERSION(AXHVC_VERSION);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the kernel's own static checks on the module, then every test
+# inside the emulated arm64 KVM host, under Debian's stock kernel and under
+# the debug kernel (KUnit, KASAN, lockdep, kmemleak). Ends with one line
+# "N passed, N failed" and exits non-zero on any failure.
+#
+# AXHVC_KERNELS="stock debug" picks the kernels; AXHVC_STATIC=0 skips the
+# static checks (for a quick re-run while developing).
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+host=$top/tools/testing/host
+
+out=$top/build/check
+rm -rf "$out"
+mkdir -p "$out"
+passed=0
+failed=0
+skipped=0
+start=$(date +%s)
+
+# result NAME RC [LOGFILE] - count one item; show the log of a failure.
+result()
+{
+	if [ "$2" = 0 ]; then
+		echo "ok - $1"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $1"
+		failed=$((failed + 1))
+		[ -z "${3:-}" ] || sed 's/^/#   /' "$3" | head -n 60
+	fi
+}
+
+# silent LOGFILE CMD... - run CMD; succeed only if it succeeds and prints nothing.
+silent()
+{
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 || { echo "(exit $?)" >>"$log"; return 1; }
+	[ ! -s "$log" ]
+}
+
+# no_findings LOGFILE CMD... - run a build; succeed if it builds and no line
+# of its output is a compiler or sparse finding.
+no_findings()
+{
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 || { echo "(exit $?)" >>"$log"; return 1; }
+	! grep -E 'warning:|error:' "$log"
+}
+
+"$host/fetch-source.sh" || die "cannot unpack linux-source"
+src_files=$(cd "$top" && git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+mod_files=$(cd "$top" && ls ./*.c ./*.h include/uapi/*.h)
+
+if [ "${AXHVC_STATIC:-1}" = 1 ]; then
+	log "static checks"
+	(cd "$top" && silent "$out/checkpatch.log" perl "$LINUX_SRC/scripts/checkpatch.pl" \
+		--strict --no-tree --quiet --terse --show-types --no-summary -f $src_files)
+	result "checkpatch.pl --strict on every C file" $? "$out/checkpatch.log"
+
+	(cd "$top" && silent "$out/kernel-doc.log" perl "$LINUX_SRC/scripts/kernel-doc" -none -Wall $mod_files)
+	result "kernel-doc -none on the module and its UAPI" $? "$out/kernel-doc.log"
+
+	no_findings "$out/w1.log" "$host/build-module.sh" stock W=1
+	result "make W=1 (Debian stock 6.12 headers)" $? "$out/w1.log"
+
+	no_findings "$out/sparse.log" "$host/build-module.sh" stock C=2
+	result "sparse C=2 (Debian stock 6.12 headers)" $? "$out/sparse.log"
+fi
+
+log "building the test programs"
+uapi=$("$host/uapi-headers.sh")
+no_findings "$out/selftests-build.log" make -C "$top/tools/testing/selftests/axhvc" \
+	UAPI_INCLUDE="$uapi" KSFT_DIR="$LINUX_SRC/tools/testing/selftests"
+result "test programs build without warnings" $? "$out/selftests-build.log"
+
+for kernel in ${AXHVC_KERNELS:-stock debug}; do
+	log "$kernel kernel: build"
+	if ! moddir=$("$host/build-module.sh" "$kernel" 2>"$out/$kernel-build.log"); then
+		result "$kernel: module build" 1 "$out/$kernel-build.log"
+		continue
+	fi
+	case $kernel in
+	stock)	image=$("$host/fetch-debian.sh")/vmlinuz; limit=900 ;;
+	debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image; limit=1500 ;;
+	esac
+	"$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir" || die "mkinitramfs failed"
+	expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
+	[ "$kernel" = debug ] && expected="kunit $expected"
+
+	log "$kernel kernel: booting the emulated host (console: $out/$kernel.log)"
+	t0=$(date +%s)
+	"$host/run-qemu.sh" "$image" "$out/$kernel.cpio" check "$limit" >"$out/$kernel.log" 2>&1
+	rc=$?
+	log "$kernel kernel: host ran $(( $(date +%s) - t0 )) s (qemu exit $rc)"
+	# Show what the tests printed, without the rest of the console.
+	grep -E '^(axhvc-host:|TAP|KTAP|ok |not ok |#|1\.\.|    (ok|not ok|#|KTAP|1\.\.))' \
+		"$out/$kernel.log" | sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
+		sed "s/^/[$kernel] /"
+	python3 "$host/parse-results.py" "$out/$kernel.log" "$kernel" $expected >"$out/$kernel.results"
+	sed '$d' "$out/$kernel.results"
+	read -r p f s < <(tail -n 1 "$out/$kernel.results")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+done
+
+log "make check took $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch Debian's arm64 kernel image, headers and busybox-static for the stock
+# test host, unpack them into the cache and make the headers usable for an
+# out-of-tree cross build. Prints the unpacked directory on stdout.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+kver=$(resolve_kver)
+dest=$AXHVC_CACHE/debian-$kver
+if [ ! -e "$dest/.axhvc-ready" ]; then
+	log "fetching Debian arm64 $kver (image, headers, busybox)"
+	rm -rf "$dest"
+	mkdir -p "$dest/debs"
+	# Host tools for the headers' scripts/ must match the headers exactly.
+	dpkg-query -W -f='${Status}' "linux-kbuild-$kver" 2>/dev/null | grep -q 'ok installed' ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-kbuild-$kver" >/dev/null
+	(cd "$dest/debs" &&
+	 apt-get download -qq -o APT::Sandbox::User=root "linux-image-$kver-arm64-unsigned:arm64" \
+		"linux-headers-$kver-arm64:arm64" "linux-headers-$kver-common:all" \
+		"busybox-static:arm64")
+	for d in "$dest"/debs/*.deb; do
+		dpkg -x "$d" "$dest/root"
+	done
+	# Fix 1: scripts/ and tools/ point at ../../lib/linux-kbuild-<kver>: use the host's.
+	mkdir -p "$dest/root/usr/lib"
+	for k in /usr/lib/linux-kbuild-*; do
+		[ -e "$dest/root/usr/lib/$(basename "$k")" ] || ln -s "$k" "$dest/root/usr/lib/$(basename "$k")"
+	done
+	# Fix 2: the arch Makefile includes the common tree by an absolute path.
+	hdr=$dest/root/usr/src/linux-headers-$kver-arm64
+	sed -i "s|/usr/src/linux-headers-$kver-common|$dest/root/usr/src/linux-headers-$kver-common|" \
+		"$hdr/Makefile"
+	ln -sfn "$hdr" "$dest/headers"
+	ln -sfn "$(ls "$dest"/root/boot/vmlinuz-*)" "$dest/vmlinuz"
+	ln -sfn "$dest/root/bin/busybox" "$dest/busybox"
+	[ -x "$dest/busybox" ] || die "busybox-static did not unpack"
+	rm -rf "$dest/debs"
+	touch "$dest/.axhvc-ready"
+	log "Debian arm64 $kver ready in $dest"
+fi
+echo "$dest"

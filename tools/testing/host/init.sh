@@ -1,0 +1,78 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the emulated arm64 KVM host. The kernel command line picks the job:
+#   axhvc_mode=check   run every test, print TAP, power off
+#   axhvc_mode=demo    run /axhvc/demo.sh, power off
+# Lines starting with "axhvc-host:" are read by check.sh on the outer side.
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+
+say() { echo "axhvc-host: $*"; }
+
+# run_prog NAME CMD... - one test program, bracketed by markers, with a timeout
+# so that a program stuck in KVM_RUN cannot hang the whole run.
+run_prog()
+{
+	name=$1
+	shift
+	say "begin $name"
+	timeout -s KILL "${AXHVC_TEST_TIMEOUT:-600}" "$@"
+	say "end $name rc=$?"
+}
+
+run_checks()
+{
+	cd /axhvc/tests || return
+	if [ -e /axhvc/axhvc_kunit.ko ]; then
+		# KUnit runs the suites while the module loads; results stay in debugfs.
+		say "begin kunit"
+		if insmod /axhvc/axhvc_kunit.ko; then
+			rc=0
+			for r in /sys/kernel/debug/kunit/axhvc*/results; do
+				cat "$r"
+			done
+			rmmod axhvc_kunit || rc=1
+		else
+			rc=1
+		fi
+		say "end kunit rc=$rc"
+	fi
+	while read -r t; do
+		run_prog "$t" "./$t"
+	done <tests.list
+	# Module memory leaks show up only after the module is gone.
+	rmmod axhvc 2>/dev/null
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		# kmemleak ignores objects younger than 5 s; scan twice as its doc advises.
+		sleep 6
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 1
+		echo scan >/sys/kernel/debug/kmemleak
+		say "begin kmemleak"
+		cat /sys/kernel/debug/kmemleak
+		say "end kmemleak"
+	fi
+	say "begin dmesg"
+	dmesg
+	say "end dmesg"
+}
+
+say "kernel $(uname -r) on $(grep -c ^processor /proc/cpuinfo) CPUs, mode ${axhvc_mode:-none}"
+[ -c /dev/kvm ] || say "warning: no /dev/kvm"
+insmod /axhvc/axhvc.ko || say "error: insmod axhvc.ko failed"
+case "${axhvc_mode:-}" in
+check)	run_checks ;;
+demo)	sh /axhvc/demo.sh ;;
+*)	say "unknown mode '${axhvc_mode:-}'" ;;
+esac
+say "done"
+sync
+poweroff -f
