@@ -7,15 +7,107 @@
 #define _AXHVC_DRV_H
 
 #include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit_types.h>
 #include <linux/types.h>
 
 #include <uapi/axhvc.h>
 
 #define AXHVC_DEV_NAME	"axhvc"
 
+struct kvm;
+struct kvm_vcpu;
+struct mm_struct;
+
+/* How a hypercall reached the dispatcher (reported by the tracepoints). */
+enum axhvc_route {
+	AXHVC_ROUTE_FORWARDED,
+	AXHVC_ROUTE_INTERCEPT,
+};
+
+/**
+ * struct axhvc_vm - an AxVisor VM registered by its VMM
+ * @vm_id: the VM's AxVisor id; the key of the VM registry.
+ * @flags: AXHVC_VM_F_* flags, fixed at creation.
+ * @ivc_base: guest-physical base of the IVC window.
+ * @ivc_size: size of the IVC window (0: none).
+ * @mm: the creating process's mm (grabbed, not pinned): only that process
+ *	issues the VM's ioctls, and guest memory is reached through it.
+ * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
+ * @kvm_node: in axhvc_kvm.c's table of bound VMs, while bound.
+ * @refs: references to the VM; its fd holds the first. (Intercepted calls
+ *	in flight are waited for by axhvc_kvm_unbind() instead.)
+ * @regions_lock: serialises additions to @regions.
+ * @nr_regions: how many entries of @regions are valid. Written with release
+ *	semantics under @regions_lock and read with acquire semantics without
+ *	it: a published region never changes.
+ * @regions: the guest RAM regions, see &struct axhvc_mem_region.
+ * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
+ */
+struct axhvc_vm {
+	u64 vm_id;
+	u32 flags;
+	u64 ivc_base;
+	u64 ivc_size;
+	struct mm_struct *mm;
+	struct kvm *kvm;
+	struct hlist_node kvm_node;
+	struct kref refs;
+	struct mutex regions_lock;	/* serialises additions to regions */
+	unsigned int nr_regions;
+	struct axhvc_mem_region regions[AXHVC_MAX_MEM_REGIONS];
+	struct ratelimit_state debug_rs;
+};
+
+/* axhvc_vm.c */
+long axhvc_vm_create(const struct axhvc_vm_config __user *uconf);
+void axhvc_vm_put(struct axhvc_vm *vm);
+int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val);
+int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val);
+void axhvc_vm_exit(void);
+
+/* axhvc_hypercall.c */
+
+/**
+ * struct axhvc_call - one hypercall, whichever route brought it
+ * @vm: the calling VM.
+ * @x: the guest's x0..x6; the code is x0 truncated to 32 bits.
+ * @vcpu_id: the calling vCPU.
+ * @route: how the call arrived.
+ */
+struct axhvc_call {
+	struct axhvc_vm *vm;
+	u64 x[7];
+	u32 vcpu_id;
+	enum axhvc_route route;
+};
+
+/*
+ * Dispatcher verdicts: the guest's x0 is set from the result, or the call is
+ * the VMM's to decide (a lifecycle call it asked for).
+ */
+#define AXHVC_CALL_DONE		0
+#define AXHVC_CALL_TO_VMM	1
+
+int axhvc_dispatch(const struct axhvc_call *call, u64 *ret);
+u64 axhvc_encode_result(u32 vm_flags, long result);
+
+/* axhvc_kvm.c: everything that depends on KVM's internals. */
+bool axhvc_kvm_intercept_supported(void);
+struct kvm *axhvc_kvm_get_from_fd(int fd);
+void axhvc_kvm_put(struct kvm *kvm);
+int axhvc_kvm_bind(struct axhvc_vm *vm);
+void axhvc_kvm_unbind(struct axhvc_vm *vm);
+int axhvc_kvm_init(void);
+void axhvc_kvm_exit(void);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 long axhvc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int axhvc_api_version_fill(struct axhvc_api_version *ver);
+int axhvc_check_vm_config(const struct axhvc_vm_config *conf);
+int axhvc_check_mem_region(const struct axhvc_vm *vm,
+			   const struct axhvc_mem_region *r);
 #endif
 
 #endif /* _AXHVC_DRV_H */

@@ -35,7 +35,9 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 		return -EINVAL;
 
 	ver->api_version = AXHVC_API_VERSION;
-	ver->features = AXHVC_FEATURES_ALL;
+	ver->features = AXHVC_FEATURE_VM;
+	if (axhvc_kvm_intercept_supported())
+		ver->features |= AXHVC_FEATURE_INTERCEPT;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
@@ -72,6 +74,8 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case AXHVC_GET_API_VERSION:
 		return axhvc_ioctl_api_version(argp);
+	case AXHVC_CREATE_VM:
+		return axhvc_vm_create(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -100,19 +104,27 @@ static int __init axhvc_init(void)
 {
 	int ret;
 
+	ret = axhvc_kvm_init();
+	if (ret)
+		return ret;
 	ret = misc_register(&axhvc_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", AXHVC_DEV_NAME, ret);
+		axhvc_kvm_exit();
 		return ret;
 	}
-	pr_info("version %s, API %u, /dev/%s ready\n", AXHVC_VERSION,
-		AXHVC_API_VERSION, AXHVC_DEV_NAME);
+	pr_info("version %s, API %u, /dev/%s ready, intercept %s\n",
+		AXHVC_VERSION, AXHVC_API_VERSION, AXHVC_DEV_NAME,
+		axhvc_kvm_intercept_supported() ? "available" : "unavailable");
 	return 0;
 }
 
+/* VM fds pin the module, so no VM is left when this runs. */
 static void __exit axhvc_exit(void)
 {
 	misc_deregister(&axhvc_miscdev);
+	axhvc_vm_exit();
+	axhvc_kvm_exit();
 }
 
 module_init(axhvc_init);

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axhvc VM objects: registration by a VMM, the VM fd and its ioctls, and the
+ * guest-memory access that hypercall pointer arguments need.
+ *
+ * A VM lives as long as its fd. Guest memory is reached the way vhost does
+ * it: through the VMM's own mapping of guest RAM, with the user-copy helpers,
+ * in the VMM's context (the forwarded ioctl or the intercepting vCPU thread).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/ratelimit.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <kunit/visibility.h>
+
+#include "axhvc_drv.h"
+
+/*
+ * All registered VMs, indexed by AxVisor VM id. The xarray's own lock makes
+ * "id taken" checks and insertions atomic.
+ */
+static DEFINE_XARRAY(axhvc_vms);
+
+static bool axhvc_ranges_overlap(u64 a, u64 a_size, u64 b, u64 b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/**
+ * axhvc_check_vm_config() - validate a VM registration request
+ * @conf: the request, copied into the kernel
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int axhvc_check_vm_config(const struct axhvc_vm_config *conf)
+{
+	if (conf->flags & ~AXHVC_VM_F_ALL ||
+	    memchr_inv(conf->reserved, 0, sizeof(conf->reserved)))
+		return -EINVAL;
+	if (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(conf->ivc_base) || !PAGE_ALIGNED(conf->ivc_size))
+		return -EINVAL;
+	if (conf->ivc_base + conf->ivc_size < conf->ivc_base)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_config);
+
+/**
+ * axhvc_check_mem_region() - validate a guest RAM region against a VM
+ * @vm: the VM, with its regions_lock held (or not yet published)
+ * @r: the new region
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int axhvc_check_mem_region(const struct axhvc_vm *vm,
+					    const struct axhvc_mem_region *r)
+{
+	unsigned int i;
+
+	if (r->flags || r->reserved || !r->size)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(r->gpa) || !PAGE_ALIGNED(r->size) ||
+	    !PAGE_ALIGNED(r->uaddr))
+		return -EINVAL;
+	if (r->gpa + r->size < r->gpa || r->uaddr + r->size < r->uaddr)
+		return -EINVAL;
+	if (!access_ok(u64_to_user_ptr(r->uaddr), r->size))
+		return -EINVAL;
+	if (vm->ivc_size &&
+	    axhvc_ranges_overlap(r->gpa, r->size, vm->ivc_base, vm->ivc_size))
+		return -EINVAL;
+	for (i = 0; i < vm->nr_regions; i++)
+		if (axhvc_ranges_overlap(r->gpa, r->size, vm->regions[i].gpa,
+					 vm->regions[i].size))
+			return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_check_mem_region);
+
+/*
+ * axhvc_guest_u64_ptr() - the VMM's address of the u64 at @gpa, or NULL when
+ * @gpa is unaligned or not inside a registered RAM region, or when the caller
+ * is not in the VMM's address space.
+ */
+static u64 __user *axhvc_guest_u64_ptr(struct axhvc_vm *vm, u64 gpa)
+{
+	unsigned int i, n;
+
+	if (!IS_ALIGNED(gpa, sizeof(u64)) || current->mm != vm->mm)
+		return NULL;
+	/* Pairs with the release in axhvc_vm_add_mem_region(). */
+	n = smp_load_acquire(&vm->nr_regions);
+	for (i = 0; i < n; i++) {
+		const struct axhvc_mem_region *r = &vm->regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size - sizeof(u64))
+			return u64_to_user_ptr(r->uaddr + (gpa - r->gpa));
+	}
+	return NULL;
+}
+
+/**
+ * axhvc_guest_read_u64() - read a little-endian u64 of guest memory
+ * @vm: the guest's VM
+ * @gpa: its guest-physical address, 8-byte aligned
+ * @val: where to store the value
+ *
+ * Return: 0, or -EFAULT for an unaligned, unbacked or unreadable address.
+ */
+int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val)
+{
+	u64 __user *p = axhvc_guest_u64_ptr(vm, gpa);
+	__le64 le;
+
+	if (!p || get_user(le, (__le64 __user *)p))
+		return -EFAULT;
+	*val = le64_to_cpu(le);
+	return 0;
+}
+
+/**
+ * axhvc_guest_write_u64() - write a little-endian u64 of guest memory
+ * @vm: the guest's VM
+ * @gpa: its guest-physical address, 8-byte aligned
+ * @val: the value
+ *
+ * Return: 0, or -EFAULT for an unaligned, unbacked or unwritable address.
+ */
+int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val)
+{
+	u64 __user *p = axhvc_guest_u64_ptr(vm, gpa);
+
+	if (!p || put_user(cpu_to_le64(val), (__le64 __user *)p))
+		return -EFAULT;
+	return 0;
+}
+
+static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_mem_region r;
+	int ret;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	mutex_lock(&vm->regions_lock);
+	ret = axhvc_check_mem_region(vm, &r);
+	if (!ret && vm->nr_regions == AXHVC_MAX_MEM_REGIONS)
+		ret = -ENOSPC;
+	if (!ret) {
+		vm->regions[vm->nr_regions] = r;
+		/* Publish the region only once it is written. */
+		smp_store_release(&vm->nr_regions, vm->nr_regions + 1);
+	}
+	mutex_unlock(&vm->regions_lock);
+	return ret;
+}
+
+static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_hypercall hc;
+	struct axhvc_call call;
+	int verdict;
+
+	if (copy_from_user(&hc, argp, sizeof(hc)))
+		return -EFAULT;
+	if (hc.flags || memchr_inv(hc.reserved, 0, sizeof(hc.reserved)))
+		return -EINVAL;
+	if ((u32)hc.x[0] >= AXHVC_HC_COUNT)
+		return -EINVAL;
+
+	call.vm = vm;
+	memcpy(call.x, hc.x, sizeof(call.x));
+	call.vcpu_id = hc.vcpu_id;
+	call.route = AXHVC_ROUTE_FORWARDED;
+	verdict = axhvc_dispatch(&call, &hc.ret);
+	hc.flags = verdict == AXHVC_CALL_TO_VMM ? AXHVC_HC_F_TO_VMM : 0;
+	if (copy_to_user(argp, &hc, sizeof(hc)))
+		return -EFAULT;
+	return 0;
+}
+
+static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct axhvc_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case AXHVC_VM_ADD_MEM_REGION:
+	case AXHVC_VM_HYPERCALL:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	/* Guest memory is the creator's: a VM fd passed on is of no use. */
+	if (current->mm != vm->mm)
+		return -EPERM;
+
+	switch (cmd) {
+	case AXHVC_VM_ADD_MEM_REGION:
+		return axhvc_vm_add_mem_region(vm, argp);
+	case AXHVC_VM_HYPERCALL:
+		return axhvc_vm_hypercall(vm, argp);
+	}
+	return -ENOTTY;
+}
+
+static void axhvc_vm_release_refs(struct kref *kref)
+{
+	struct axhvc_vm *vm = container_of(kref, struct axhvc_vm, refs);
+
+	if (vm->kvm)
+		axhvc_kvm_put(vm->kvm);
+	mmdrop(vm->mm);
+	mutex_destroy(&vm->regions_lock);
+	kfree(vm);
+}
+
+/**
+ * axhvc_vm_put() - drop a reference to a VM
+ * @vm: the VM
+ */
+void axhvc_vm_put(struct axhvc_vm *vm)
+{
+	kref_put(&vm->refs, axhvc_vm_release_refs);
+}
+
+static int axhvc_vm_release(struct inode *inode, struct file *file)
+{
+	struct axhvc_vm *vm = file->private_data;
+
+	/* Stop new hypercalls first, then forget the id. */
+	if (vm->flags & AXHVC_VM_F_INTERCEPT)
+		axhvc_kvm_unbind(vm);
+	xa_erase(&axhvc_vms, vm->vm_id);
+	axhvc_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations axhvc_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= axhvc_vm_release,
+	.unlocked_ioctl	= axhvc_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * axhvc_vm_create() - register a VM and return its fd (AXHVC_CREATE_VM)
+ * @uconf: the VMM's &struct axhvc_vm_config
+ *
+ * Return: the new fd or a negative errno; on failure nothing is left behind.
+ */
+long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
+{
+	struct axhvc_vm_config conf;
+	struct axhvc_vm *vm;
+	struct file *file;
+	int fd, ret;
+
+	if (copy_from_user(&conf, uconf, sizeof(conf)))
+		return -EFAULT;
+	ret = axhvc_check_vm_config(&conf);
+	if (ret)
+		return ret;
+	if ((conf.flags & AXHVC_VM_F_INTERCEPT) && !axhvc_kvm_intercept_supported())
+		return -EOPNOTSUPP;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	vm->vm_id = conf.vm_id;
+	vm->flags = conf.flags;
+	vm->ivc_base = conf.ivc_base;
+	vm->ivc_size = conf.ivc_size;
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+	kref_init(&vm->refs);
+	mutex_init(&vm->regions_lock);
+	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
+
+	if (conf.flags & AXHVC_VM_F_INTERCEPT) {
+		vm->kvm = axhvc_kvm_get_from_fd(conf.kvm_fd);
+		if (IS_ERR(vm->kvm)) {
+			ret = PTR_ERR(vm->kvm);
+			vm->kvm = NULL;
+			goto put_vm;
+		}
+	}
+
+	ret = xa_insert(&axhvc_vms, vm->vm_id, vm, GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		ret = ret == -EBUSY ? -EEXIST : ret;
+		goto put_vm;
+	}
+	if (vm->kvm) {
+		ret = axhvc_kvm_bind(vm);
+		if (ret)
+			goto erase_id;
+	}
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto unbind;
+	}
+	/* From here on, the file owns the VM: its release undoes all of the above. */
+	file = anon_inode_getfile("axhvc-vm", &axhvc_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		ret = PTR_ERR(file);
+		goto unbind;
+	}
+	fd_install(fd, file);
+	return fd;
+
+unbind:
+	if (vm->kvm)
+		axhvc_kvm_unbind(vm);
+erase_id:
+	xa_erase(&axhvc_vms, vm->vm_id);
+put_vm:
+	axhvc_vm_put(vm);
+	return ret;
+}
+
+void axhvc_vm_exit(void)
+{
+	WARN_ON(!xa_empty(&axhvc_vms));
+}
