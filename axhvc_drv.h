@@ -8,6 +8,8 @@
 
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
 #include <linux/types.h>
@@ -44,6 +46,9 @@ enum axhvc_route {
  *	it: a published region never changes.
  * @regions: the guest RAM regions, see &struct axhvc_mem_region.
  * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
+ * @ivc_window: the IVC window's allocations, by window page: each range maps
+ *	to the &struct axhvc_chan_map placed there (axhvc_ivc.c).
+ * @ivc_maps: the VM's channel mappings, published and subscribed.
  */
 struct axhvc_vm {
 	u64 vm_id;
@@ -58,6 +63,8 @@ struct axhvc_vm {
 	unsigned int nr_regions;
 	struct axhvc_mem_region regions[AXHVC_MAX_MEM_REGIONS];
 	struct ratelimit_state debug_rs;
+	struct maple_tree ivc_window;
+	struct list_head ivc_maps;
 };
 
 /* axhvc_vm.c */
@@ -66,6 +73,15 @@ void axhvc_vm_put(struct axhvc_vm *vm);
 int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val);
 int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val);
 void axhvc_vm_exit(void);
+
+void axhvc_vm_window_revoke(struct axhvc_vm *vm, unsigned long first,
+			    unsigned long nr_pages);
+
+/* axhvc_ivc.c */
+struct axhvc_call;
+long axhvc_ivc_call(const struct axhvc_call *call);
+void axhvc_ivc_vm_init(struct axhvc_vm *vm);
+void axhvc_ivc_vm_release(struct axhvc_vm *vm);
 
 /* axhvc_hypercall.c */
 

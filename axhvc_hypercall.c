@@ -84,8 +84,7 @@ int axhvc_dispatch(const struct axhvc_call *call, u64 *ret)
 	case AXHVC_HC_IVC_UNPUBLISH:
 	case AXHVC_HC_IVC_UNSUBSCRIBE:
 	case AXHVC_HC_IVC_NOTIFY:
-		/* IVC channels are not served by this version yet. */
-		result = -EOPNOTSUPP;
+		result = axhvc_ivc_call(call);
 		break;
 	default:
 		/* Callers claim only codes 0..7; anything else is a bug. */

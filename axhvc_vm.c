@@ -143,6 +143,20 @@ int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val)
 	return 0;
 }
 
+/**
+ * axhvc_vm_window_revoke() - take window pages away from a VM
+ * @vm: the VM
+ * @first: first page of the range, in the IVC window
+ * @nr_pages: size of the range
+ *
+ * Nothing maps the window into the VMM in this version, so there is nothing
+ * to take away yet.
+ */
+void axhvc_vm_window_revoke(struct axhvc_vm *vm, unsigned long first,
+			    unsigned long nr_pages)
+{
+}
+
 static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_mem_region r;
@@ -241,6 +255,7 @@ static int axhvc_vm_release(struct inode *inode, struct file *file)
 	if (vm->flags & AXHVC_VM_F_INTERCEPT)
 		axhvc_kvm_unbind(vm);
 	xa_erase(&axhvc_vms, vm->vm_id);
+	axhvc_ivc_vm_release(vm);
 	axhvc_vm_put(vm);
 	return 0;
 }
@@ -286,6 +301,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	kref_init(&vm->refs);
 	mutex_init(&vm->regions_lock);
 	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
+	axhvc_ivc_vm_init(vm);
 
 	if (conf.flags & AXHVC_VM_F_INTERCEPT) {
 		vm->kvm = axhvc_kvm_get_from_fd(conf.kvm_fd);
@@ -328,6 +344,7 @@ unbind:
 erase_id:
 	xa_erase(&axhvc_vms, vm->vm_id);
 put_vm:
+	axhvc_ivc_vm_release(vm);
 	axhvc_vm_put(vm);
 	return ret;
 }

@@ -14,9 +14,15 @@ key=$( { cat "$frag"; cat "$LINUX_SRC/.axhvc-unpacked"; "${CROSS_COMPILE}gcc" --
 	sha256sum | cut -c1-16)
 out=$AXHVC_CACHE/debug-kernel-$key
 
-if [ ! -e "$out/.axhvc-built" ]; then
+# Module.symvers (from modpost over vmlinux) is what external modules link
+# against; only `make modules` writes it, so a tree without it is not built.
+if [ ! -e "$out/.axhvc-built" ] || [ ! -s "$out/Module.symvers" ]; then
 	log "building the debug kernel in $out (first time on this machine: several minutes)"
-	rm -rf "$out"
+	# Trees of other keys are stale; this key's own (an interrupted build)
+	# is finished incrementally by make.
+	for d in "$AXHVC_CACHE"/debug-kernel-*; do
+		[ "$d" = "$out" ] || rm -rf "$d"
+	done
 	mkdir -p "$out"
 	make -s -C "$LINUX_SRC" O="$out" ARCH=arm64 KCONFIG_ALLCONFIG="$frag" allnoconfig >&2
 	# allnoconfig may silently drop an option whose dependencies are missing: refuse that.
@@ -26,7 +32,8 @@ if [ ! -e "$out/.axhvc-built" ]; then
 		grep -qx "$line" "$out/.config" || { echo "debug.config: $line did not stick" >&2; bad=1; }
 	done <"$frag"
 	[ $bad = 0 ] || die "debug kernel config is not what debug.config asks for"
-	make -s -C "$out" ARCH=arm64 -j"$(nproc)" Image modules_prepare >&2
+	make -s -C "$out" ARCH=arm64 -j"$(nproc)" Image modules modules_prepare >&2
+	[ -s "$out/Module.symvers" ] || die "the debug kernel build left no Module.symvers"
 	touch "$out/.axhvc-built"
 	log "debug kernel built"
 fi
