@@ -451,6 +451,23 @@ int vmm_vcpu_start(struct vmm_vcpu *vcpu, const void *entry,
 		vmm_log("vcpu%u: bad entry point or %u arguments", vcpu->id, nargs);
 		return -EINVAL;
 	}
+	/*
+	 * A vCPU stopped by an MMIO exit has the access still pending: KVM
+	 * completes it at the next KVM_RUN by stepping past the instruction,
+	 * which would skip the first instruction at the new PC. Complete it
+	 * now, with a KVM_RUN that returns before entering the guest.
+	 */
+	if (vcpu->run->exit_reason == KVM_EXIT_MMIO) {
+		vcpu->run->immediate_exit = 1;
+		if (ioctl(vcpu->fd, KVM_RUN, NULL) == 0 || errno != EINTR)
+			ret = -EIO;
+		vcpu->run->immediate_exit = 0;
+		vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+		if (ret) {
+			vmm_log("vcpu%u: cannot complete the pending MMIO exit", vcpu->id);
+			return ret;
+		}
+	}
 	va_start(ap, nargs);
 	for (i = 0; i < nargs && !ret; i++)
 		ret = vmm_set_reg(vcpu, VMM_REG_X(i), va_arg(ap, __u64));

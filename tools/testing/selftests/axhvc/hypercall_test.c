@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AxVisor hypercalls from real guests, through both routes: forwarded (KVM's
+ * SMCCC filter sends codes 0..7 to this VMM, which passes them to
+ * AXHVC_VM_HYPERCALL) and in-kernel intercept (axhvc serves them inside KVM).
+ * Each test runs once per route and error encoding (fixture variants).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "vmm.h"
+#include <axhvc.h>
+
+extern const char guest_hvc_probe[], guest_hvc_loop[];
+
+#define AXHVC_DEV	"/dev/axhvc"
+/* guest_hvc_probe stops with a store here: outside RAM, the report page, the GIC. */
+#define PROBE_GPA	0x0B000000ULL
+#define IVC_BASE	0xD0000000ULL
+#define IVC_SIZE	(16ULL << 20)
+#define VMM_DECIDES	0x5eedULL	/* what this VMM answers lifecycle calls */
+#define RUN_TIMEOUT_MS	20000
+/* Default of the module parameter max_channel_size. */
+#define MAX_CHANNEL	(4ULL << 20)
+
+/* Values for x7..x30 that must survive a hypercall. */
+static __u64 reg_pattern(unsigned int n)
+{
+	return 0xa5a5000000000000ULL | ((__u64)n << 32) | n;
+}
+
+/* The result of one guest hypercall. */
+struct hc_result {
+	__u64 x0;
+	unsigned int hypercall_exits;	/* KVM_EXIT_HYPERCALLs the VMM saw */
+	unsigned int to_vmm;		/* lifecycle calls the VMM decided */
+};
+
+FIXTURE(hc) {
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vcpu;
+	int axfd;
+	int vmfd;
+};
+
+FIXTURE_VARIANT(hc) {
+	bool intercept;
+	__u32 flags;
+};
+
+/*
+ * The harness names these types struct _test_data_hc and
+ * struct _fixture_variant_hc; helpers below spell them out.
+ */
+FIXTURE_VARIANT_ADD(hc, forwarded) { .intercept = false };
+FIXTURE_VARIANT_ADD(hc, intercept) { .intercept = true };
+FIXTURE_VARIANT_ADD(hc, forwarded_axvisor_errors) {
+	.intercept = false, .flags = AXHVC_VM_F_ERR_AXVISOR };
+FIXTURE_VARIANT_ADD(hc, intercept_axvisor_errors) {
+	.intercept = true, .flags = AXHVC_VM_F_ERR_AXVISOR };
+FIXTURE_VARIANT_ADD(hc, forwarded_lifecycle_to_vmm) {
+	.intercept = false, .flags = AXHVC_VM_F_LIFECYCLE_TO_VMM };
+FIXTURE_VARIANT_ADD(hc, intercept_lifecycle_to_vmm) {
+	.intercept = true, .flags = AXHVC_VM_F_LIFECYCLE_TO_VMM };
+
+static bool intercept_available(int axfd)
+{
+	struct axhvc_api_version v = { 0 };
+
+	return !ioctl(axfd, AXHVC_GET_API_VERSION, &v) &&
+	       (v.features & AXHVC_FEATURE_INTERCEPT);
+}
+
+/* Register @vm with axhvc as AxVisor VM @id; returns the VM fd or -errno. */
+static int register_vm(int axfd, struct vmm_vm *vm, __u64 id, __u32 flags,
+		       bool intercept, bool install_filter)
+{
+	struct axhvc_vm_config conf = {
+		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = IVC_SIZE,
+		.flags = flags | (intercept ? AXHVC_VM_F_INTERCEPT : 0),
+		.kvm_fd = intercept ? vm->fd : 0,
+	};
+	struct axhvc_mem_region ram = {
+		.gpa = vm->ram_gpa, .size = vm->ram_size,
+		.uaddr = (unsigned long)vm->ram,
+	};
+	int fd;
+
+	fd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, AXHVC_VM_ADD_MEM_REGION, &ram)) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	/*
+	 * The forwarded route: codes 0..7 leave KVM for this VMM. KVM takes the
+	 * filter only before the VM first runs.
+	 */
+	if (!intercept && install_filter &&
+	    vmm_smccc_filter(vm, 0, AXHVC_HC_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER)) {
+		close(fd);
+		return -ENODEV;
+	}
+	return fd;
+}
+
+FIXTURE_SETUP(hc)
+{
+	const char *why = vmm_kvm_unavailable();
+
+	self->vmfd = -1;
+	self->axfd = -1;
+	if (why)
+		SKIP(return, "%s", why);
+	self->axfd = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
+	if (self->axfd < 0)
+		SKIP(return, AXHVC_DEV ": %s (is axhvc.ko loaded?)", strerror(errno));
+	if (variant->intercept && !intercept_available(self->axfd))
+		SKIP(return, "this kernel does not let axhvc intercept");
+	self->vm = vmm_vm_create_with_vcpus(1, 0);
+	ASSERT_NE(NULL, self->vm);
+	self->vcpu = self->vm->vcpus[0];
+	self->vmfd = register_vm(self->axfd, self->vm, 1, variant->flags,
+				 variant->intercept, true);
+	ASSERT_LE(0, self->vmfd) TH_LOG("register: %s", strerror(-self->vmfd));
+}
+
+FIXTURE_TEARDOWN(hc)
+{
+	if (self->vmfd >= 0)
+		close(self->vmfd);
+	if (self->vm)
+		vmm_vm_destroy(self->vm);
+	if (self->axfd >= 0)
+		close(self->axfd);
+}
+
+/*
+ * The VMM's side of a KVM_EXIT_HYPERCALL, as a real VMM would do it: codes
+ * the VMM decides itself, or the forwarded route's ioctl.
+ */
+static int serve_exit(struct __test_metadata *_metadata, int vmfd,
+		      struct vmm_vcpu *vcpu, struct hc_result *res)
+{
+	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	unsigned int i;
+
+	res->hypercall_exits++;
+	for (i = 0; i < 7; i++)
+		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
+			return -1;
+	/* KVM truncates the function ID as axhvc does. */
+	EXPECT_EQ((__u32)hc.x[0], vcpu->run->hypercall.nr);
+	if (vcpu->run->hypercall.nr > AXHVC_HC_HYPERVISOR_PREPARE_DISABLE) {
+		if (ioctl(vmfd, AXHVC_VM_HYPERCALL, &hc)) {
+			TH_LOG("AXHVC_VM_HYPERCALL: %s", strerror(errno));
+			return -1;
+		}
+		if (!(hc.flags & AXHVC_HC_F_TO_VMM))
+			return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
+	} else if (ioctl(vmfd, AXHVC_VM_HYPERCALL, &hc) == 0 &&
+		   !(hc.flags & AXHVC_HC_F_TO_VMM)) {
+		/* Forwarded, and axhvc answered it (not ours to decide). */
+		return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
+	}
+	res->to_vmm++;
+	return vmm_set_reg(vcpu, VMM_REG_X(0), VMM_DECIDES);
+}
+
+/*
+ * One hypercall with x0..x6 = @x from a guest whose x7..x30 hold known
+ * values; checks that x1..x30 come back unchanged.
+ */
+static int guest_call(struct __test_metadata *_metadata,
+		      struct _test_data_hc *self, const __u64 x[7],
+		      struct hc_result *res)
+{
+	struct vmm_vcpu *vcpu = self->vcpu;
+	__u64 v;
+	int n, ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (vmm_vcpu_start(vcpu, guest_hvc_probe, 7, x[0], x[1], x[2], x[3],
+			   x[4], x[5], x[6]))
+		return -1;
+	for (n = 7; n <= 30; n++)
+		if (vmm_set_reg(vcpu, VMM_REG_X(n), n == 28 ? PROBE_GPA : reg_pattern(n)))
+			return -1;
+	if (vmm_watchdog_arm(vcpu, RUN_TIMEOUT_MS))
+		return -1;
+	for (;;) {
+		enum vmm_run_result r = vmm_vcpu_run(vcpu);
+		struct kvm_run *run = vcpu->run;
+
+		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_HYPERCALL) {
+			if (serve_exit(_metadata, self->vmfd, vcpu, res))
+				break;
+			continue;
+		}
+		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_MMIO &&
+		    run->mmio.phys_addr == PROBE_GPA) {
+			ret = 0;
+			break;
+		}
+		vmm_vcpu_dump(vcpu, vmm_run_result_name(r));
+		break;
+	}
+	vmm_watchdog_disarm(vcpu);
+	if (ret)
+		return ret;
+
+	if (vmm_get_reg(vcpu, VMM_REG_X(0), &res->x0))
+		return -1;
+	for (n = 1; n <= 30; n++) {
+		__u64 want = n <= 6 ? x[n] : n == 28 ? PROBE_GPA : reg_pattern(n);
+
+		if (vmm_get_reg(vcpu, VMM_REG_X(n), &v))
+			return -1;
+		EXPECT_EQ(want, v) TH_LOG("x%d changed across the hypercall", n);
+	}
+	return 0;
+}
+
+/* What the guest sees for an error, in this VM's encoding. */
+static __u64 guest_err(const struct _fixture_variant_hc *variant, int err)
+{
+	return variant->flags & AXHVC_VM_F_ERR_AXVISOR ? ~0ULL : (__u64)-err;
+}
+
+#define CALL(res, ...)	({						\
+	const __u64 __x[7] = { __VA_ARGS__ };				\
+	struct hc_result *__r = (res);					\
+	ASSERT_EQ(0, guest_call(_metadata, self, __x, __r));		\
+	__r->x0; })
+
+/* Guest memory through the VMM's mapping of RAM. */
+static __u64 *guest_u64(struct _test_data_hc *self, __u64 gpa)
+{
+	return vmm_gpa_to_hva(self->vm, gpa);
+}
+
+/* Every call served by intercept must stay inside KVM. */
+static void check_route(struct __test_metadata *_metadata,
+			const struct _fixture_variant_hc *variant,
+			const struct hc_result *res)
+{
+	if (variant->intercept) {
+		EXPECT_EQ(res->to_vmm, res->hypercall_exits)
+			TH_LOG("intercepted calls left KVM %u times", res->hypercall_exits);
+	} else {
+		EXPECT_EQ(1, res->hypercall_exits);
+	}
+}
+
+TEST_F(hc, debug_returns_zero)
+{
+	struct hc_result res;
+
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_HYPERVISOR_DEBUG, 1, 2, 3, 4, 5, 6));
+	check_route(_metadata, variant, &res);
+}
+
+TEST_F(hc, code_is_truncated_to_32_bits)
+{
+	struct hc_result res;
+
+	/* AxVisor reads w0: 0x1_0000_0002 is HyperVisorDebug. */
+	EXPECT_EQ(0, CALL(&res, 0x100000000ULL | AXHVC_HC_HYPERVISOR_DEBUG, 7));
+	check_route(_metadata, variant, &res);
+}
+
+TEST_F(hc, lifecycle_calls)
+{
+	struct hc_result res;
+	__u64 code;
+
+	for (code = AXHVC_HC_HYPERVISOR_DISABLE;
+	     code <= AXHVC_HC_HYPERVISOR_PREPARE_DISABLE; code++) {
+		__u64 x0 = CALL(&res, code);
+
+		if (variant->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM) {
+			/* The vCPU left KVM and this VMM decided. */
+			EXPECT_EQ(VMM_DECIDES, x0);
+			EXPECT_EQ(1, res.to_vmm);
+			EXPECT_EQ(1, res.hypercall_exits);
+		} else {
+			EXPECT_EQ(guest_err(variant, EOPNOTSUPP), x0);
+			check_route(_metadata, variant, &res);
+		}
+	}
+}
+
+TEST_F(hc, publish_subscribe_rules)
+{
+	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
+	__u64 sbase = base + 16, ssize = base + 24, pub_gpa;
+	struct hc_result res;
+
+	*guest_u64(self, size) = 5000;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 42, base, size));
+	check_route(_metadata, variant, &res);
+	pub_gpa = *guest_u64(self, base);
+	EXPECT_EQ(8192, *guest_u64(self, size)) TH_LOG("5000 bytes round up to 2 pages");
+	EXPECT_TRUE(pub_gpa >= IVC_BASE && pub_gpa + 8192 <= IVC_BASE + IVC_SIZE);
+	EXPECT_EQ(0, pub_gpa & 4095);
+
+	/* Same key again: EEXIST, and nothing written. */
+	*guest_u64(self, base) = 0xdead;
+	*guest_u64(self, size) = 4096;
+	EXPECT_EQ(guest_err(variant, EEXIST),
+		  CALL(&res, AXHVC_HC_IVC_PUBLISH, 42, base, size));
+	EXPECT_EQ(0xdead, *guest_u64(self, base));
+	EXPECT_EQ(4096, *guest_u64(self, size));
+
+	/* A VM may subscribe to its own channel, once; it gets its own range. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 42, sbase, ssize));
+	EXPECT_EQ(8192, *guest_u64(self, ssize));
+	EXPECT_NE(pub_gpa, *guest_u64(self, sbase));
+	EXPECT_EQ(guest_err(variant, EEXIST),
+		  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 42, sbase, ssize));
+
+	/* Unknown channels. */
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 43, sbase, ssize));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 2, 42, sbase, ssize));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_UNSUBSCRIBE, 1, 43));
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 43));
+
+	/* Unpublished: gone for new subscribers, alive for the one it has. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 42));
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 42));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 42, sbase, ssize));
+	/* The key is free again while the old channel lives on. */
+	*guest_u64(self, size) = 4096;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 42, base, size));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_UNSUBSCRIBE, 1, 42));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_UNSUBSCRIBE, 1, 42));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 42));
+}
+
+TEST_F(hc, publish_sizes)
+{
+	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
+	struct hc_result res;
+
+	*guest_u64(self, size) = 0;
+	EXPECT_EQ(guest_err(variant, EINVAL),
+		  CALL(&res, AXHVC_HC_IVC_PUBLISH, 1, base, size));
+	EXPECT_EQ(0, *guest_u64(self, size));
+
+	*guest_u64(self, size) = 1;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 1, base, size));
+	EXPECT_EQ(4096, *guest_u64(self, size));
+
+	/* Whatever is asked, the grant stops at the limit. */
+	*guest_u64(self, size) = 1ULL << 63;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 2, base, size));
+	EXPECT_EQ(MAX_CHANNEL, *guest_u64(self, size));
+
+	/* 4 + 4 MiB + 4 KiB taken of 16 MiB: two more 4 MiB fit, not three. */
+	*guest_u64(self, size) = MAX_CHANNEL;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 3, base, size));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 4, base, size));
+	*guest_u64(self, base) = 0xdead;
+	EXPECT_EQ(guest_err(variant, ENOSPC),
+		  CALL(&res, AXHVC_HC_IVC_PUBLISH, 5, base, size));
+	EXPECT_EQ(0xdead, *guest_u64(self, base));
+	EXPECT_EQ(MAX_CHANNEL, *guest_u64(self, size));
+	/* Freed ranges are reused. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 3));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 5, base, size));
+}
+
+TEST_F(hc, bad_pointers_are_efault_and_change_nothing)
+{
+	__u64 page = vmm_guest_alloc(self->vm, 4096), base = page, size = page + 8;
+	__u64 ram_end = self->vm->ram_gpa + self->vm->ram_size;
+	const __u64 bad[] = {
+		page + 12,		/* unaligned */
+		ram_end - 4,		/* straddles the end of RAM */
+		ram_end,		/* just past RAM */
+		0x09000000,		/* an MMIO hole */
+		IVC_BASE,		/* the IVC window is not RAM */
+		~7ULL,			/* nowhere */
+	};
+	struct hc_result res;
+	unsigned int i;
+
+	*guest_u64(self, size) = 4096;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		*guest_u64(self, base) = 0xdead;
+		EXPECT_EQ(guest_err(variant, EFAULT),
+			  CALL(&res, AXHVC_HC_IVC_PUBLISH, 7, base, bad[i]))
+			TH_LOG("size pointer %#llx", (unsigned long long)bad[i]);
+		EXPECT_EQ(0xdead, *guest_u64(self, base));
+		EXPECT_EQ(guest_err(variant, EFAULT),
+			  CALL(&res, AXHVC_HC_IVC_PUBLISH, 7, bad[i], size))
+			TH_LOG("base pointer %#llx", (unsigned long long)bad[i]);
+		EXPECT_EQ(4096, *guest_u64(self, size));
+	}
+	/* Nothing was published by the failed calls: the key is still free. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 7, base, size));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		*guest_u64(self, base) = 0xdead;
+		EXPECT_EQ(guest_err(variant, EFAULT),
+			  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 7, base, bad[i]));
+		EXPECT_EQ(0xdead, *guest_u64(self, base));
+		EXPECT_EQ(guest_err(variant, EFAULT),
+			  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 7, bad[i], size));
+	}
+	/* Nor subscribed: this is the first subscription. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 7, base, size));
+}
+
+TEST_F(hc, notify_without_doorbells)
+{
+	struct hc_result res;
+
+	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
+		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 1, 1));
+}
+
+/* Another VM's hypercalls, PSCI and SMCCC_VERSION are KVM's business. */
+TEST_F(hc, others_untouched)
+{
+	struct vmm_vm *other = vmm_vm_create_with_vcpus(1, 0);
+	struct hc_result res;
+	__u64 psci_other;
+
+	ASSERT_NE(NULL, other);
+	ASSERT_EQ(0, vmm_vcpu_start(other->vcpus[0], guest_hvc_loop, 5,
+				    (__u64)AXHVC_HC_HYPERVISOR_DEBUG, 0, 0, 0, 1));
+	ASSERT_EQ(0, vmm_vcpu_run_to_done(other->vcpus[0], RUN_TIMEOUT_MS));
+	EXPECT_EQ(VMM_SMCCC_NOT_SUPPORTED, other->vcpus[0]->report.args[1])
+		TH_LOG("an unregistered VM's AxVisor call must get KVM's answer");
+	ASSERT_EQ(0, vmm_vcpu_start(other->vcpus[0], guest_hvc_loop, 5,
+				    0x84000000ULL, 0, 0, 0, 1));
+	ASSERT_EQ(0, vmm_vcpu_run_to_done(other->vcpus[0], RUN_TIMEOUT_MS));
+	psci_other = other->vcpus[0]->report.args[1];
+	vmm_vm_destroy(other);
+
+	EXPECT_EQ(VMM_SMCCC_VERSION_1_1, CALL(&res, VMM_SMCCC_VERSION));
+	EXPECT_EQ(0, res.hypercall_exits);
+	/* PSCI_VERSION: the same answer as in the unregistered VM. */
+	EXPECT_EQ(psci_other, CALL(&res, 0x84000000ULL));
+	EXPECT_EQ(0, res.hypercall_exits);
+	/* Code 8 is not AxVisor's: KVM answers NOT_SUPPORTED, not axhvc. */
+	EXPECT_EQ(VMM_SMCCC_NOT_SUPPORTED, CALL(&res, AXHVC_HC_COUNT));
+	EXPECT_EQ(0, res.hypercall_exits);
+}
+
+/* Closing the VM fd ends its publications; the id is free again. */
+TEST_F(hc, teardown_releases_everything)
+{
+	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
+	struct hc_result res;
+	int fd;
+
+	*guest_u64(self, size) = 4096;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 9, base, size));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 9, base, size));
+	close(self->vmfd);
+	self->vmfd = -1;
+	fd = register_vm(self->axfd, self->vm, 1, variant->flags,
+			 variant->intercept, false);
+	ASSERT_LE(0, fd) TH_LOG("re-register: %s", strerror(-fd));
+	self->vmfd = fd;
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 9, base, size));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 9, base, size));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code for the AxVisor hypercall tests (hypercall_test.c).
+ */
+#include "vmm.h"
+#include "guest_asm.inc"
+
+/*
+ * One hvc #0 with whatever x0..x30 the host set, then a store of x0 to the
+ * address in x28 (outside RAM): an MMIO exit that leaves every register as
+ * the HVC left it, for the host to read back. Resumed, it calls again.
+ */
+guest_func guest_hvc_probe
+	hvc	#0
+	str	x0, [x28]
+	b	guest_hvc_probe
+guest_endfunc guest_hvc_probe
+
+/*
+ * x0 = code, x1..x3 = arguments, x4 = N: N identical HVCs, timed.
+ * DONE(ticks); args[1] = x0 of the last call, args[2] = CNTFRQ_EL0,
+ * args[3] = how many calls returned something else than the first.
+ */
+guest_func guest_hvc_loop
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+	mov	x23, x4
+	cbnz	x23, 1f
+	guest_fail 1
+1:	mov	x27, #0
+	guest_counter x24
+2:	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	mov	x3, x22
+	hvc	#0
+	cmp	x23, x4			/* the first call? (x4 is untouched) */
+	b.ne	3f
+	mov	x26, x0
+3:	cmp	x0, x26
+	cinc	x27, x27, ne
+	mov	x25, x0
+	subs	x23, x23, #1
+	b.ne	2b
+	guest_counter x28
+	sub	x28, x28, x24
+	mrs	x26, cntfrq_el0
+	guest_report_arg 1, x25
+	guest_report_arg 2, x26
+	guest_report_arg 3, x27
+	guest_done x28
+guest_endfunc guest_hvc_loop
