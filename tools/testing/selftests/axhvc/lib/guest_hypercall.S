@@ -17,7 +17,7 @@ guest_func guest_hvc_probe
 guest_endfunc guest_hvc_probe
 
 /*
- * x0 = code, x1..x3 = arguments, x4 = N: N identical HVCs, timed.
+ * x0 = code, x1..x4 = arguments, x5 = N: N identical HVCs, timed.
  * DONE(ticks); args[1] = x0 of the last call, args[2] = CNTFRQ_EL0,
  * args[3] = how many calls returned something else than the first.
  */
@@ -27,28 +27,30 @@ guest_func guest_hvc_loop
 	mov	x21, x2
 	mov	x22, x3
 	mov	x23, x4
-	cbnz	x23, 1f
+	mov	x24, x5
+	cbnz	x24, 1f
 	guest_fail 1
 1:	mov	x27, #0
-	guest_counter x24
+	guest_counter x25
 2:	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
 	mov	x3, x22
+	mov	x4, x23
 	hvc	#0
-	cmp	x23, x4			/* the first call? (x4 is untouched) */
+	cmp	x24, x5			/* the first call? (x5 is not written) */
 	b.ne	3f
 	mov	x26, x0
 3:	cmp	x0, x26
 	cinc	x27, x27, ne
-	mov	x25, x0
-	subs	x23, x23, #1
+	mov	x28, x0
+	subs	x24, x24, #1
 	b.ne	2b
-	guest_counter x28
-	sub	x28, x28, x24
+	guest_counter x24
+	sub	x24, x24, x25
 	mrs	x26, cntfrq_el0
-	guest_report_arg 1, x25
+	guest_report_arg 1, x28
 	guest_report_arg 2, x26
 	guest_report_arg 3, x27
-	guest_done x28
+	guest_done x24
 guest_endfunc guest_hvc_loop

@@ -283,7 +283,10 @@ int vmm_set_reg(struct vmm_vcpu *vcpu, __u64 id, __u64 val);
 /*
  * Points @vcpu at guest code @entry (a guest_text label) with x0..x(n-1)
  * set from the @nargs (at most 8) __u64 arguments and PSTATE reset to
- * EL1h with DAIF masked. Returns 0 or -errno.
+ * EL1h with DAIF masked. Every argument must really be a __u64: a plain
+ * int literal leaves the upper half of the register undefined. A pending
+ * MMIO exit is completed first, so the first instruction is not skipped.
+ * Returns 0 or -errno.
  */
 int vmm_vcpu_start(struct vmm_vcpu *vcpu, const void *entry,
 		   unsigned int nargs, ...);

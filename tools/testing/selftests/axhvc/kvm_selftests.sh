@@ -1,0 +1,203 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# KVM's own arm64 selftests smccc_filter and hypercalls (built from
+# linux-source, installed in kvm/) must pass the same with axhvc as without
+# it: first with axhvc.ko unloaded, then with it loaded and its in-kernel
+# intercept active for another VM (axhvc_bystander, in the background).
+# Runs as root inside the test host. AXHVC_KO names the module file; the
+# module is loaded again at the end if it was loaded at the start.
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+. "$DIR/ktap_helpers.sh"
+
+KO=${AXHVC_KO:-/axhvc/axhvc.ko}
+BYSTANDER=$DIR/axhvc_bystander
+# Any id no other test uses at the same time.
+VM_ID=4242
+# Seconds for one KVM selftest, for the bystander to bind and to stop.
+KVM_TIMEOUT=${KVM_SELFTEST_TIMEOUT:-300}
+BIND_TIMEOUT=120
+STOP_TIMEOUT=30
+# While a VM is bound, axhvc's ftrace ops sits on this function.
+TARGET=kvm_smccc_call_handler
+ENABLED=/sys/kernel/tracing/enabled_functions
+
+TMP=$(mktemp -d) || exit 1
+bpid=
+
+loaded() { [ -d /sys/module/axhvc ]; }
+
+cleanup()
+{
+	[ -z "$bpid" ] || kill -KILL "$bpid" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# Lines of FILE as KTAP diagnostics. A program's own "# Totals:" line must
+# not be counted as ours by the result parser, which looks for it anywhere.
+relay() { sed -e 's/Totals:/totals:/' -e 's/^/#   /' "$1"; }
+
+# kvm_test DESC NAME - run KVM selftest kvm/NAME as one KTAP result.
+kvm_test()
+{
+	if [ ! -x "$DIR/kvm/$2" ]; then
+		ktap_test_skip "$1: $DIR/kvm/$2 missing"
+		return
+	fi
+	timeout -s KILL "$KVM_TIMEOUT" "$DIR/kvm/$2" >"$TMP/out" 2>&1
+	krc=$?
+	relay "$TMP/out"
+	ktap_print_msg "kvm/$2: exit $krc"
+	case $krc in
+	0)	ktap_test_pass "$1" ;;
+	4)	ktap_test_skip "$1: kvm/$2 skipped itself" ;;
+	*)	ktap_test_fail "$1" ;;
+	esac
+}
+
+# intercept_on - is axhvc's ftrace ops on TARGET? (true if unknowable)
+intercept_on() { [ ! -r "$ENABLED" ] || grep -q "^$TARGET " "$ENABLED"; }
+intercept_off() { [ ! -r "$ENABLED" ] || ! grep -q "^$TARGET " "$ENABLED"; }
+
+# bystander_start - start it; 0 once bound, else its exit status (1 on timeout).
+bystander_start()
+{
+	# Appending, so that its log can be emptied while it runs.
+	: >"$TMP/bystander"
+	"$BYSTANDER" "$VM_ID" >>"$TMP/bystander" 2>&1 &
+	bpid=$!
+	i=0
+	while [ $i -lt $BIND_TIMEOUT ]; do
+		if grep -q "bound (intercept)" "$TMP/bystander"; then
+			relay "$TMP/bystander"
+			return 0
+		fi
+		if ! kill -0 "$bpid" 2>/dev/null; then
+			wait "$bpid"
+			brc=$?
+			bpid=
+			relay "$TMP/bystander"
+			ktap_print_msg "axhvc_bystander: exit $brc"
+			return $brc
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	relay "$TMP/bystander"
+	ktap_print_msg "axhvc_bystander: not bound after $BIND_TIMEOUT s"
+	return 1
+}
+
+bound_ok()
+{
+	if ! intercept_on; then
+		ktap_print_msg "bound, but no ftrace ops on $TARGET in $ENABLED"
+		return 1
+	fi
+	grep "^$TARGET " "$ENABLED" 2>/dev/null | sed 's/^/#   ftrace: /'
+	# What the guest's HyperVisorDebug left in the log (pr_info, rate limited).
+	dmesg | grep "vm $VM_ID vcpu" | tail -n 1 | sed 's/^/#   dmesg: /'
+	return 0
+}
+
+# bystander_stop - SIGTERM; it must unbind, exit 0 and leave no ftrace ops.
+bystander_stop()
+{
+	if ! kill -0 "$bpid" 2>/dev/null; then
+		ktap_print_msg "axhvc_bystander died while the KVM selftests ran"
+		relay "$TMP/bystander"
+		return 1
+	fi
+	: >"$TMP/bystander"
+	kill -TERM "$bpid"
+	i=0
+	while kill -0 "$bpid" 2>/dev/null && [ $i -lt $STOP_TIMEOUT ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if kill -0 "$bpid" 2>/dev/null; then
+		ktap_print_msg "axhvc_bystander still running $STOP_TIMEOUT s after SIGTERM"
+		return 1
+	fi
+	wait "$bpid"
+	brc=$?
+	bpid=
+	relay "$TMP/bystander"
+	if [ $brc != 0 ]; then
+		ktap_print_msg "axhvc_bystander: exit $brc after SIGTERM"
+		return 1
+	fi
+	if ! intercept_off; then
+		ktap_print_msg "no VM bound, but an ftrace ops is still on $TARGET"
+		return 1
+	fi
+}
+
+reload_ok() { rmmod axhvc && insmod "$KO" && [ -c /dev/axhvc ]; }
+stop_and_reload() { bystander_stop && reload_ok; }
+
+ktap_print_header
+if [ "$(id -u)" != 0 ]; then
+	ktap_skip_all "needs root"
+	exit "$KSFT_SKIP"
+fi
+if [ ! -c /dev/kvm ]; then
+	ktap_skip_all "no /dev/kvm: needs a host with KVM"
+	exit "$KSFT_SKIP"
+fi
+was_loaded=0
+loaded && was_loaded=1
+
+ktap_set_plan 6
+
+# (a) KVM alone.
+if loaded && ! rmmod axhvc; then
+	ktap_test_fail "smccc_filter without axhvc: cannot unload axhvc"
+	ktap_test_fail "hypercalls without axhvc: cannot unload axhvc"
+else
+	kvm_test "smccc_filter without axhvc" smccc_filter
+	kvm_test "hypercalls without axhvc" hypercalls
+fi
+
+# (b) axhvc loaded, intercepting another VM's hypercalls.
+if [ ! -f "$KO" ]; then
+	for t in "axhvc_bystander binds a VM with intercept" \
+		 "smccc_filter with axhvc intercepting another VM" \
+		 "hypercalls with axhvc intercepting another VM" \
+		 "axhvc_bystander stops cleanly; axhvc unloads and reloads"; do
+		ktap_test_skip "$t: no $KO"
+	done
+elif ! insmod "$KO"; then
+	ktap_test_fail "insmod $KO"
+	ktap_test_fail "smccc_filter with axhvc loaded: no axhvc"
+	ktap_test_fail "hypercalls with axhvc loaded: no axhvc"
+	ktap_test_fail "axhvc unloads and reloads: no axhvc"
+else
+	how="with axhvc intercepting another VM"
+	bystander_start
+	case $? in
+	0)	ktap_test_result "axhvc_bystander binds a VM with intercept" bound_ok ;;
+	4)	ktap_test_skip "axhvc_bystander binds a VM with intercept: no intercept here"
+		how="with axhvc loaded, no VM bound" ;;
+	*)	ktap_test_fail "axhvc_bystander binds a VM with intercept"
+		how="with axhvc loaded, binding failed" ;;
+	esac
+	kvm_test "smccc_filter $how" smccc_filter
+	kvm_test "hypercalls $how" hypercalls
+	if [ -n "$bpid" ]; then
+		ktap_test_result "axhvc_bystander stops cleanly; axhvc unloads and reloads" \
+			stop_and_reload
+	else
+		ktap_test_result "axhvc unloads and reloads" reload_ok
+	fi
+fi
+
+# Leave the module as we found it.
+if [ $was_loaded = 1 ]; then
+	loaded || insmod "$KO"
+else
+	! loaded || rmmod axhvc
+fi
+ktap_finished
