@@ -18,6 +18,7 @@
 
 #define AXHVC_DEV_NAME	"axhvc"
 
+struct eventfd_ctx;
 struct kvm;
 struct kvm_vcpu;
 struct mm_struct;
@@ -49,6 +50,8 @@ enum axhvc_route {
  * @ivc_window: the IVC window's allocations, by window page: each range maps
  *	to the &struct axhvc_chan_map placed there (axhvc_ivc.c).
  * @ivc_maps: the VM's channel mappings, published and subscribed.
+ * @doorbell: what HIVCNotify aimed at this VM signals, or NULL (under
+ *	axhvc_ivc.c's lock).
  */
 struct axhvc_vm {
 	u64 vm_id;
@@ -65,6 +68,7 @@ struct axhvc_vm {
 	struct ratelimit_state debug_rs;
 	struct maple_tree ivc_window;
 	struct list_head ivc_maps;
+	struct eventfd_ctx *doorbell;
 };
 
 /* axhvc_vm.c */
@@ -82,6 +86,7 @@ struct axhvc_call;
 long axhvc_ivc_call(const struct axhvc_call *call);
 void axhvc_ivc_vm_init(struct axhvc_vm *vm);
 void axhvc_ivc_vm_release(struct axhvc_vm *vm);
+void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx);
 
 /* axhvc_hypercall.c */
 

@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/eventfd.h>
 #include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/highmem.h>
@@ -72,7 +73,8 @@ struct axhvc_chan_map {
 
 /*
  * axhvc_ivc_lock protects the registry (axhvc_chans), every channel and
- * channel mapping, and every VM's ivc_maps list and window allocations.
+ * channel mapping, and every VM's ivc_maps list, window allocations and
+ * doorbell: a VM found through a channel mapping under the lock is alive.
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
 /* Published channels by (publisher id, key): lookups stay short with many. */
@@ -331,6 +333,66 @@ static long axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	return ret;
 }
 
+static void axhvc_doorbell_ring(struct eventfd_ctx *ctx)
+{
+#ifdef AXHVC_EVENTFD_SIGNAL_NO_COUNT
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/*
+ * Ring the doorbell of @target, the publisher or a subscriber of channel
+ * (@pub_id, @key). The caller must be one of them too: a VM cannot ring on
+ * a channel it is not part of, nor learn whether the channel exists.
+ */
+static long axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
+			     u64 target)
+{
+	struct axhvc_chan_map *own, *map;
+	long ret = -ENOENT;
+
+	mutex_lock(&axhvc_ivc_lock);
+	own = axhvc_vm_find_map(vm, pub_id, key, pub_id == vm->vm_id);
+	if (!own)
+		own = axhvc_vm_find_map(vm, pub_id, key, false);
+	if (!own)
+		goto out;
+	list_for_each_entry(map, &own->chan->maps, chan_link) {
+		if (map->vm->vm_id != target)
+			continue;
+		if (map->vm->doorbell) {
+			axhvc_doorbell_ring(map->vm->doorbell);
+			ret = 0;
+		} else {
+			/* The target's VMM gave it no doorbell. */
+			ret = -EOPNOTSUPP;
+		}
+		break;
+	}
+out:
+	mutex_unlock(&axhvc_ivc_lock);
+	return ret;
+}
+
+/**
+ * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
+ * @vm: the VM
+ * @ctx: the new doorbell (a reference the VM takes over), or NULL
+ */
+void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx)
+{
+	struct eventfd_ctx *old;
+
+	mutex_lock(&axhvc_ivc_lock);
+	old = vm->doorbell;
+	vm->doorbell = ctx;
+	mutex_unlock(&axhvc_ivc_lock);
+	if (old)
+		eventfd_ctx_put(old);
+}
+
 /**
  * axhvc_ivc_call() - serve an IVC hypercall (codes 3..7)
  * @call: the call
@@ -354,9 +416,10 @@ long axhvc_ivc_call(const struct axhvc_call *call)
 		return axhvc_ivc_drop(vm, vm->vm_id, x[1], true);
 	case AXHVC_HC_IVC_UNSUBSCRIBE:
 		return axhvc_ivc_drop(vm, x[1], x[2], false);
+	case AXHVC_HC_IVC_NOTIFY:
+		return axhvc_ivc_notify(vm, x[1], x[2], x[3]);
 	default:
-		/* Notify needs doorbells, which this version does not have yet. */
-		return -EOPNOTSUPP;
+		return -EINVAL;
 	}
 }
 
@@ -386,4 +449,5 @@ void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 		axhvc_map_del(map);
 	mutex_unlock(&axhvc_ivc_lock);
 	mtree_destroy(&vm->ivc_window);
+	axhvc_ivc_set_doorbell(vm, NULL);
 }

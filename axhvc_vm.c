@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/ratelimit.h>
@@ -177,6 +178,24 @@ static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
 	return ret;
 }
 
+static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_doorbell db;
+	struct eventfd_ctx *ctx = NULL;
+
+	if (copy_from_user(&db, argp, sizeof(db)))
+		return -EFAULT;
+	if (db.flags || db.reserved)
+		return -EINVAL;
+	if (db.eventfd != -1) {
+		ctx = eventfd_ctx_fdget(db.eventfd);
+		if (IS_ERR(ctx))
+			return -EBADF;
+	}
+	axhvc_ivc_set_doorbell(vm, ctx);
+	return 0;
+}
+
 static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_hypercall hc;
@@ -210,6 +229,7 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case AXHVC_VM_ADD_MEM_REGION:
 	case AXHVC_VM_HYPERCALL:
+	case AXHVC_VM_SET_DOORBELL:
 		break;
 	default:
 		return -ENOTTY;
@@ -223,6 +243,8 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_vm_add_mem_region(vm, argp);
 	case AXHVC_VM_HYPERCALL:
 		return axhvc_vm_hypercall(vm, argp);
+	case AXHVC_VM_SET_DOORBELL:
+		return axhvc_vm_set_doorbell(vm, argp);
 	}
 	return -ENOTTY;
 }

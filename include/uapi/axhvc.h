@@ -207,4 +207,33 @@ struct axhvc_hypercall {
  */
 #define AXHVC_VM_HYPERCALL	_IOWR(AXHVC_IOCTL_MAGIC, 0x11, struct axhvc_hypercall)
 
+/**
+ * struct axhvc_doorbell - where a VM's IVC doorbell rings
+ * @eventfd: in: an eventfd the VMM has bound to a guest interrupt with
+ *	KVM_IRQFD (on arm64, GSI n is SPI INTID n + 32); -1 removes the doorbell.
+ * @flags: in: must be 0.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_doorbell {
+	__s32 eventfd;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * define AXHVC_VM_SET_DOORBELL - set or remove the VM's IVC doorbell
+ *
+ * HIVCNotify (code 7) aimed at this VM signals the eventfd; with KVM_IRQFD
+ * the guest gets a virtual SPI without the VMM's help. A new doorbell
+ * replaces the old one.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read;
+ * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``EBADF`` - @eventfd is neither -1 nor an eventfd;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_SET_DOORBELL	_IOW(AXHVC_IOCTL_MAGIC, 0x12, struct axhvc_doorbell)
+
 #endif /* _UAPI_AXHVC_H */

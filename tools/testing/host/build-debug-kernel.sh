@@ -9,6 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 "$(dirname "$0")/fetch-source.sh"
+cache_lock debug-kernel
 frag=$top/tools/testing/host/configs/debug.config
 key=$( { cat "$frag"; cat "$LINUX_SRC/.axhvc-unpacked"; "${CROSS_COMPILE}gcc" --version | head -n 1; } |
 	sha256sum | cut -c1-16)

@@ -13,6 +13,14 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 mkdir -p "$AXHVC_CACHE"
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# cache_lock NAME - hold a lock on cache entry NAME until the script exits,
+# so that two runs on one machine never build the same entry at once.
+cache_lock()
+{
+	exec 9>"$AXHVC_CACHE/.lock-$1"
+	flock 9
+}
 die() { echo "error: $*" >&2; exit 1; }
 
 # resolve_kver - newest 6.12.N+deb12 for which image, headers and kbuild exist.

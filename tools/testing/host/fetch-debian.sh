@@ -6,6 +6,7 @@
 # out-of-tree cross build. Prints the unpacked directory on stdout.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+cache_lock debian
 
 kver=$(resolve_kver)
 dest=$AXHVC_CACHE/debian-$kver

@@ -4,6 +4,7 @@
 # Unpack Debian's linux-source-6.12 into the cache (once).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+cache_lock source
 
 tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1)
 [ -n "$tarball" ] || die "linux-source-6.12 is not installed (run install-deps.sh)"

@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 "$(dirname "$0")/fetch-source.sh"
+cache_lock uapi
 dest=$AXHVC_CACHE/uapi-6.12
 if [ "$(cat "$dest/.axhvc-stamp" 2>/dev/null)" != "$(cat "$LINUX_SRC/.axhvc-unpacked")" ]; then
 	rm -rf "$dest"

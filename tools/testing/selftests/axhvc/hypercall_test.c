@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/eventfd.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -179,10 +181,9 @@ static int serve_exit(struct __test_metadata *_metadata, int vmfd,
  * values; checks that x1..x30 come back unchanged.
  */
 static int guest_call(struct __test_metadata *_metadata,
-		      struct _test_data_hc *self, const __u64 x[7],
+		      struct vmm_vcpu *vcpu, int vmfd, const __u64 x[7],
 		      struct hc_result *res)
 {
-	struct vmm_vcpu *vcpu = self->vcpu;
 	__u64 v;
 	int n, ret = -1;
 
@@ -200,7 +201,7 @@ static int guest_call(struct __test_metadata *_metadata,
 		struct kvm_run *run = vcpu->run;
 
 		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_HYPERCALL) {
-			if (serve_exit(_metadata, self->vmfd, vcpu, res))
+			if (serve_exit(_metadata, vmfd, vcpu, res))
 				break;
 			continue;
 		}
@@ -234,11 +235,13 @@ static __u64 guest_err(const struct _fixture_variant_hc *variant, int err)
 	return variant->flags & AXHVC_VM_F_ERR_AXVISOR ? ~0ULL : (__u64)-err;
 }
 
-#define CALL(res, ...)	({						\
+/* One hypercall from @vcpu of the VM with axhvc fd @vmfd; evaluates to x0. */
+#define CALL_ON(vcpu, vmfd, res, ...)	({				\
 	const __u64 __x[7] = { __VA_ARGS__ };				\
 	struct hc_result *__r = (res);					\
-	ASSERT_EQ(0, guest_call(_metadata, self, __x, __r));		\
+	ASSERT_EQ(0, guest_call(_metadata, vcpu, vmfd, __x, __r));	\
 	__r->x0; })
+#define CALL(res, ...)	CALL_ON(self->vcpu, self->vmfd, res, __VA_ARGS__)
 
 /* Guest memory through the VMM's mapping of RAM. */
 static __u64 *guest_u64(struct _test_data_hc *self, __u64 gpa)
@@ -423,12 +426,139 @@ TEST_F(hc, bad_pointers_are_efault_and_change_nothing)
 	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 7, base, size));
 }
 
-TEST_F(hc, notify_without_doorbells)
+/* Set (or with -1 remove) a VM's doorbell. */
+static int set_doorbell(int vmfd, int efd)
 {
+	struct axhvc_doorbell db = { .eventfd = efd };
+
+	return ioctl(vmfd, AXHVC_VM_SET_DOORBELL, &db) ? -errno : 0;
+}
+
+/* How many times the doorbell rang since the last look. */
+static __u64 rings(int efd)
+{
+	__u64 n = 0;
+
+	if (read(efd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
+TEST_F(hc, notify_rings_the_doorbell)
+{
+	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	struct hc_result res;
 
+	ASSERT_LE(0, efd);
+	*guest_u64(self, size) = 4096;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 11, base, size));
+	/* No doorbell yet: the target cannot be told. */
 	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
-		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 1, 1));
+		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
+	ASSERT_EQ(0, set_doorbell(self->vmfd, efd));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
+	check_route(_metadata, variant, &res);
+	EXPECT_EQ(1, rings(efd));
+	/* Not a member, not a channel the caller is part of. */
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 2));
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 12, 1));
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_NOTIFY, 2, 11, 1));
+	EXPECT_EQ(0, rings(efd));
+	/* Removed: silent again. */
+	ASSERT_EQ(0, set_doorbell(self->vmfd, -1));
+	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
+		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
+	EXPECT_EQ(-EBADF, set_doorbell(self->vmfd, self->axfd));
+	close(efd);
+}
+
+/* Publisher and subscriber in two VMs ring each other. */
+TEST_F(hc, notify_between_two_vms)
+{
+	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
+	int efd1 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int efd2 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct vmm_vm *vm2 = vmm_vm_create_with_vcpus(1, 0);
+	struct vmm_vcpu *vcpu2;
+	__u64 base2, size2, *p2;
+	struct hc_result res;
+	int vmfd2;
+
+	ASSERT_NE(NULL, vm2);
+	vcpu2 = vm2->vcpus[0];
+	base2 = vmm_guest_alloc(vm2, 4096);
+	size2 = base2 + 8;
+	vmfd2 = register_vm(self->axfd, vm2, 2, variant->flags, variant->intercept, true);
+	ASSERT_LE(0, vmfd2) TH_LOG("register VM 2: %s", strerror(-vmfd2));
+	ASSERT_EQ(0, set_doorbell(self->vmfd, efd1));
+	ASSERT_EQ(0, set_doorbell(vmfd2, efd2));
+
+	*guest_u64(self, size) = 4096;
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 5, base, size));
+	/* VM 2 is not subscribed yet: neither side can ring the other. */
+	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 5, 2));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL_ON(vcpu2, vmfd2, &res, AXHVC_HC_IVC_NOTIFY, 1, 5, 1));
+	EXPECT_EQ(0, CALL_ON(vcpu2, vmfd2, &res, AXHVC_HC_IVC_SUBSCRIBE, 1, 5, base2, size2));
+	p2 = vmm_gpa_to_hva(vm2, size2);
+	EXPECT_EQ(4096, *p2);
+	EXPECT_EQ(0, CALL_ON(vcpu2, vmfd2, &res, AXHVC_HC_IVC_NOTIFY, 1, 5, 1));
+	EXPECT_EQ(1, rings(efd1));
+	EXPECT_EQ(0, rings(efd2));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 5, 2));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 5, 2));
+	EXPECT_EQ(2, rings(efd2));
+	/* The publisher left: the subscriber keeps the channel, alone. */
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_UNPUBLISH, 5));
+	EXPECT_EQ(guest_err(variant, ENOENT),
+		  CALL_ON(vcpu2, vmfd2, &res, AXHVC_HC_IVC_NOTIFY, 1, 5, 1));
+	EXPECT_EQ(0, CALL_ON(vcpu2, vmfd2, &res, AXHVC_HC_IVC_NOTIFY, 1, 5, 2));
+	EXPECT_EQ(1, rings(efd2));
+	EXPECT_EQ(0, rings(efd1));
+	close(vmfd2);
+	vmm_vm_destroy(vm2);
+	close(efd1);
+	close(efd2);
+}
+
+/* Every call shows in the axhvc:axhvc_hypercall tracepoint. */
+TEST_F(hc, tracepoint_reports_calls)
+{
+	const char *ev = "/sys/kernel/tracing/events/axhvc/axhvc_hypercall/enable";
+	const char *want_route = variant->intercept ? "route=intercept" : "route=forwarded";
+	char line[512], want[160], last[512] = "";
+	struct hc_result res;
+	bool seen = false;
+	FILE *f;
+	int fd;
+
+	fd = open(ev, O_WRONLY);
+	if (fd < 0)
+		SKIP(return, "%s: %s", ev, strerror(errno));
+	ASSERT_EQ(1, write(fd, "1", 1));
+	fd = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+	ASSERT_LE(0, fd);
+	close(fd);
+
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_HYPERVISOR_DEBUG, 0xa1, 0xb2, 3, 4, 5, 6));
+
+	fd = open(ev, O_WRONLY);
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+	snprintf(want, sizeof(want),
+		 "vm=1 vcpu=0 HyperVisorDebug(0xa1, 0xb2, 0x3, 0x4, 0x5, 0x6) result=0 x0=0x0 %s",
+		 want_route);
+	f = fopen("/sys/kernel/tracing/trace", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, want))
+			seen = true;
+		if (strstr(line, "axhvc_hypercall"))
+			snprintf(last, sizeof(last), "%s", line);
+	}
+	fclose(f);
+	EXPECT_TRUE(seen) TH_LOG("no trace line with '%s'; last one: %s", want, last);
 }
 
 /* Another VM's hypercalls, PSCI and SMCCC_VERSION are KVM's business. */
