@@ -12,7 +12,9 @@
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <uapi/axhvc.h>
 
@@ -22,6 +24,8 @@ struct eventfd_ctx;
 struct kvm;
 struct kvm_vcpu;
 struct mm_struct;
+struct vm_area_struct;
+struct axhvc_allowed;
 
 /* How a hypercall reached the dispatcher (reported by the tracepoints). */
 enum axhvc_route {
@@ -47,11 +51,29 @@ enum axhvc_route {
  *	it: a published region never changes.
  * @regions: the guest RAM regions, see &struct axhvc_mem_region.
  * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
+ * @window_lock: protects changes to @ivc_window and keeps what a range
+ *	holds alive while a fault maps it (axhvc_window.c).
  * @ivc_window: the IVC window's allocations, by window page: each range maps
- *	to the &struct axhvc_chan_map placed there (axhvc_ivc.c).
+ *	to the &struct axhvc_chan_map placed there.
+ * @window_mapping: the address space of the VM fd's own inode, whose
+ *	mappings are the VMM's views of the window; NULL until the fd exists.
+ *
+ * Under axhvc_ivc.c's lock:
+ *
  * @ivc_maps: the VM's channel mappings, published and subscribed.
- * @doorbell: what HIVCNotify aimed at this VM signals, or NULL (under
- *	axhvc_ivc.c's lock).
+ * @ivc_nr_channels: how many mappings the VM holds.
+ * @ivc_bytes: their size in bytes.
+ * @ivc_max_channels: limit of @ivc_nr_channels.
+ * @ivc_max_bytes: limit of @ivc_bytes.
+ * @ivc_allow: who may subscribe to the VM's channels, NULL for everyone.
+ * @doorbell: what HIVCNotify aimed at this VM signals, or NULL.
+ *
+ * @events_lock: protects @events, @ev_head, @ev_count and @ev_lost.
+ * @events_wq: readers and pollers of the VM fd wait here for events.
+ * @events: queued channel events, a ring of @ev_count starting at @ev_head.
+ * @ev_head: oldest queued event.
+ * @ev_count: how many events are queued.
+ * @ev_lost: events were dropped since the queue was last drained.
  */
 struct axhvc_vm {
 	u64 vm_id;
@@ -66,9 +88,22 @@ struct axhvc_vm {
 	unsigned int nr_regions;
 	struct axhvc_mem_region regions[AXHVC_MAX_MEM_REGIONS];
 	struct ratelimit_state debug_rs;
+	struct mutex window_lock;	/* see above */
 	struct maple_tree ivc_window;
+	struct address_space *window_mapping;
 	struct list_head ivc_maps;
+	u32 ivc_nr_channels;
+	u32 ivc_max_channels;
+	u64 ivc_bytes;
+	u64 ivc_max_bytes;
+	struct axhvc_allowed *ivc_allow;
 	struct eventfd_ctx *doorbell;
+	spinlock_t events_lock;		/* see above */
+	wait_queue_head_t events_wq;
+	struct axhvc_event events[AXHVC_EVENT_QUEUE_LEN];
+	unsigned int ev_head;
+	unsigned int ev_count;
+	bool ev_lost;
 };
 
 /* axhvc_vm.c */
@@ -77,9 +112,17 @@ void axhvc_vm_put(struct axhvc_vm *vm);
 int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val);
 int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val);
 void axhvc_vm_exit(void);
+void axhvc_vm_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id, u64 key,
+			 u64 peer);
 
-void axhvc_vm_window_revoke(struct axhvc_vm *vm, unsigned long first,
-			    unsigned long nr_pages);
+/* axhvc_window.c */
+void axhvc_window_init(struct axhvc_vm *vm);
+void axhvc_window_destroy(struct axhvc_vm *vm);
+int axhvc_window_alloc(struct axhvc_vm *vm, unsigned long nr_pages,
+		       void *owner, unsigned long *first);
+void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
+		       unsigned long nr_pages);
+int axhvc_window_mmap(struct axhvc_vm *vm, struct vm_area_struct *vma);
 
 /* axhvc_ivc.c */
 struct axhvc_call;
@@ -87,6 +130,22 @@ long axhvc_ivc_call(const struct axhvc_call *call);
 void axhvc_ivc_vm_init(struct axhvc_vm *vm);
 void axhvc_ivc_vm_release(struct axhvc_vm *vm);
 void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx);
+struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff);
+int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim);
+int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr);
+int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
+		   u32 max, u32 *nr);
+int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
+		  struct axhvc_channel_info *info, u64 *subs, u32 max);
+int axhvc_ivc_init(void);
+void axhvc_ivc_exit(void);
+
+/*
+ * Hands a new mapping's GPA and size to whoever asked for it (the guest, or
+ * a KUnit test), under the registry lock; an error undoes the call.
+ */
+typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
+				  void *ctx);
 
 /* axhvc_hypercall.c */
 
@@ -129,6 +188,12 @@ int axhvc_api_version_fill(struct axhvc_api_version *ver);
 int axhvc_check_vm_config(const struct axhvc_vm_config *conf);
 int axhvc_check_mem_region(const struct axhvc_vm *vm,
 			   const struct axhvc_mem_region *r);
+int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
+		      axhvc_ivc_report_t report, void *ctx);
+int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+			axhvc_ivc_report_t report, void *ctx);
+int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
+int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
 #endif
 
 #endif /* _AXHVC_DRV_H */

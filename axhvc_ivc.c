@@ -6,21 +6,28 @@
  *
  * A channel is a set of zeroed pages whose first 16 bytes hold the header
  * (publisher id, key). Each VM that publishes or subscribes gets a mapping
- * of the channel: a range of its own IVC window, allocated by a maple tree
- * that also maps window pages back to the mapping. Unpublish takes the
- * channel off the registry, so it can be neither found nor subscribed to,
- * but it lives on for its subscribers until the last one leaves.
+ * of the channel: a range of its own IVC window (axhvc_window.c). Unpublish
+ * takes the channel off the registry, so it can be neither found nor
+ * subscribed to, but it lives on for its subscribers until the last one
+ * leaves.
+ *
+ * Both lookups on the hypercall path are hash tables that grow with their
+ * contents: channels by (publisher, key), mappings by (VM, publisher, key,
+ * role).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bsearch.h>
+#include <linux/debugfs.h>
 #include <linux/eventfd.h>
-#include <linux/hash.h>
-#include <linux/hashtable.h>
 #include <linux/highmem.h>
-#include <linux/maple_tree.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/rhashtable.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
 
@@ -29,71 +36,135 @@ module_param(max_channel_size, ulong, 0644);
 MODULE_PARM_DESC(max_channel_size,
 		 "Largest channel granted to a publisher, in bytes (default 4 MiB)");
 
+static unsigned int max_channels_per_vm = 4096;
+module_param(max_channels_per_vm, uint, 0644);
+MODULE_PARM_DESC(max_channels_per_vm,
+		 "Channels a VM may hold, published and subscribed (default 4096)");
+
+static unsigned long max_bytes_per_vm = SZ_256M;
+module_param(max_bytes_per_vm, ulong, 0644);
+MODULE_PARM_DESC(max_bytes_per_vm,
+		 "Bytes of channels a VM may hold, published and subscribed (default 256 MiB)");
+
+/* Name of a channel; no padding, so it hashes as raw bytes. */
+struct axhvc_chan_key {
+	u64 pub_id;
+	u64 key;
+};
+
 /**
  * struct axhvc_chan - an IVC channel
  * @node: in axhvc_chans while published.
- * @pub_id: the publisher's VM id.
- * @key: the publisher's key.
+ * @name: the publisher's VM id and key.
  * @maps: the VMs' mappings of the channel (&struct axhvc_chan_map.chan_link).
- * @published: still in the registry (not unpublished).
+ * @pub_map: the publisher's mapping, NULL once unpublished.
  * @nr_pages: size of the channel in pages.
  * @pages: the channel's pages.
  *
  * All fields are protected by axhvc_ivc_lock.
  */
 struct axhvc_chan {
-	struct hlist_node node;
-	u64 pub_id;
-	u64 key;
+	struct rhash_head node;
+	struct axhvc_chan_key name;
 	struct list_head maps;
-	bool published;
+	struct axhvc_chan_map *pub_map;
 	unsigned int nr_pages;
 	struct page *pages[] __counted_by(nr_pages);
 };
 
+/* Name of a channel mapping. @publisher is 0 or 1: a u64, for no padding. */
+struct axhvc_map_key {
+	u64 vm_id;
+	u64 pub_id;
+	u64 key;
+	u64 publisher;
+};
+
 /**
  * struct axhvc_chan_map - one VM's mapping of a channel
+ * @node: in axhvc_maps.
+ * @name: the VM, the channel, and whether the mapping is the publisher's.
  * @vm_link: in the VM's &struct axhvc_vm.ivc_maps.
  * @chan_link: in the channel's @maps.
  * @chan: the channel.
  * @vm: the VM whose window holds the mapping.
  * @first: first page of the mapping in the VM's IVC window.
- * @publisher: the mapping is the publisher's own (not a subscription).
  *
  * Protected by axhvc_ivc_lock.
  */
 struct axhvc_chan_map {
+	struct rhash_head node;
+	struct axhvc_map_key name;
 	struct list_head vm_link;
 	struct list_head chan_link;
 	struct axhvc_chan *chan;
 	struct axhvc_vm *vm;
 	unsigned long first;
-	bool publisher;
+};
+
+/**
+ * struct axhvc_allowed - the VM ids that may subscribe to a VM's channels
+ * @nr: how many ids.
+ * @ids: the ids, sorted.
+ */
+struct axhvc_allowed {
+	u32 nr;
+	u64 ids[] __counted_by(nr);
 };
 
 /*
- * axhvc_ivc_lock protects the registry (axhvc_chans), every channel and
- * channel mapping, and every VM's ivc_maps list, window allocations and
- * doorbell: a VM found through a channel mapping under the lock is alive.
+ * axhvc_ivc_lock protects the registry (axhvc_chans), the mappings
+ * (axhvc_maps), every channel and channel mapping, the counters below, and
+ * each VM's ivc_maps list, usage, limits, allowlist and doorbell: a VM found
+ * through a channel mapping under the lock is alive. It nests outside each
+ * VM's window_lock and events_lock, and outside mmap_lock (guest memory is
+ * written under it).
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
-/* Published channels by (publisher id, key): lookups stay short with many. */
-static DEFINE_HASHTABLE(axhvc_chans, 12);
 
-static u64 axhvc_chan_hash(u64 pub_id, u64 key)
-{
-	return hash_64(key ^ hash_64(pub_id, 64), 64);
-}
+static const struct rhashtable_params axhvc_chan_params = {
+	.key_len	= sizeof(struct axhvc_chan_key),
+	.key_offset	= offsetof(struct axhvc_chan, name),
+	.head_offset	= offsetof(struct axhvc_chan, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params axhvc_map_params = {
+	.key_len	= sizeof(struct axhvc_map_key),
+	.key_offset	= offsetof(struct axhvc_chan_map, name),
+	.head_offset	= offsetof(struct axhvc_chan_map, node),
+	.automatic_shrinking = true,
+};
+
+/* Published channels, and all channel mappings. */
+static struct rhashtable axhvc_chans;
+static struct rhashtable axhvc_maps;
+
+/* What exists, for the teardown tests (debugfs axhvc/ivc). */
+static unsigned long axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages;
+
+static struct dentry *axhvc_debugfs;
 
 static struct axhvc_chan *axhvc_chan_find(u64 pub_id, u64 key)
 {
-	struct axhvc_chan *chan;
+	struct axhvc_chan_key name = { .pub_id = pub_id, .key = key };
 
 	lockdep_assert_held(&axhvc_ivc_lock);
-	hash_for_each_possible(axhvc_chans, chan, node, axhvc_chan_hash(pub_id, key))
-		if (chan->pub_id == pub_id && chan->key == key)
-			return chan;
-	return NULL;
+	return rhashtable_lookup_fast(&axhvc_chans, &name, axhvc_chan_params);
+}
+
+/* The VM's mapping of channel (@pub_id, @key), as publisher or subscriber. */
+static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
+						u64 pub_id, u64 key,
+						bool publisher)
+{
+	struct axhvc_map_key name = {
+		.vm_id = vm->vm_id, .pub_id = pub_id, .key = key,
+		.publisher = publisher,
+	};
+
+	lockdep_assert_held(&axhvc_ivc_lock);
+	return rhashtable_lookup_fast(&axhvc_maps, &name, axhvc_map_params);
 }
 
 static void axhvc_chan_free(struct axhvc_chan *chan)
@@ -114,12 +185,13 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
 	__le64 *hdr;
 	unsigned int i;
 
+	/* Charged to the caller's memcg: the publishing VMM pays. */
 	chan = kvzalloc(struct_size(chan, pages, nr_pages), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return NULL;
 	chan->nr_pages = nr_pages;
-	chan->pub_id = pub_id;
-	chan->key = key;
+	chan->name.pub_id = pub_id;
+	chan->name.key = key;
 	INIT_LIST_HEAD(&chan->maps);
 	for (i = 0; i < nr_pages; i++) {
 		chan->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -135,59 +207,119 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
 	return chan;
 }
 
+/**
+ * axhvc_ivc_window_page() - the page behind a window page (for faults)
+ * @owner: what axhvc_window_alloc() was given: a channel mapping
+ * @pgoff: the page's index in the window, inside the mapping's range
+ *
+ * Context: the VM's window_lock, which keeps the mapping alive.
+ * Return: the page.
+ */
+struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff)
+{
+	struct axhvc_chan_map *map = owner;
+	unsigned long index = pgoff - map->first;
+
+	if (WARN_ON_ONCE(index >= map->chan->nr_pages))
+		return NULL;
+	return map->chan->pages[index];
+}
+
+static u64 axhvc_chan_bytes(const struct axhvc_chan *chan)
+{
+	return (u64)chan->nr_pages << PAGE_SHIFT;
+}
+
+/* Tell every other member of @chan that @peer did @type. */
+static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type,
+				      struct axhvc_vm *peer)
+{
+	struct axhvc_chan_map *map;
+
+	lockdep_assert_held(&axhvc_ivc_lock);
+	list_for_each_entry(map, &chan->maps, chan_link)
+		if (map->vm != peer)
+			axhvc_vm_post_event(map->vm, type, chan->name.pub_id,
+					    chan->name.key, peer->vm_id);
+}
+
 /* Give @vm a mapping of @chan in its IVC window. */
 static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 					    struct axhvc_chan *chan,
 					    bool publisher)
 {
 	struct axhvc_chan_map *map;
-	unsigned long first;
 	int ret;
 
 	lockdep_assert_held(&axhvc_ivc_lock);
-	if (vm->ivc_size >> PAGE_SHIFT < chan->nr_pages)
+	if (vm->ivc_nr_channels >= vm->ivc_max_channels ||
+	    axhvc_chan_bytes(chan) > vm->ivc_max_bytes - min(vm->ivc_bytes, vm->ivc_max_bytes))
 		return ERR_PTR(-ENOSPC);
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
-	ret = mtree_alloc_range(&vm->ivc_window, &first, map, chan->nr_pages, 0,
-				(vm->ivc_size >> PAGE_SHIFT) - 1,
-				GFP_KERNEL_ACCOUNT);
-	if (ret) {
-		kfree(map);
-		/* The window is full (or too fragmented) for this size. */
-		return ERR_PTR(ret == -EBUSY ? -ENOSPC : ret);
-	}
+	map->name.vm_id = vm->vm_id;
+	map->name.pub_id = chan->name.pub_id;
+	map->name.key = chan->name.key;
+	map->name.publisher = publisher;
 	map->chan = chan;
 	map->vm = vm;
-	map->first = first;
-	map->publisher = publisher;
+	/* The table's own errors (-EBUSY while it grows) are memory to a guest. */
+	if (rhashtable_insert_fast(&axhvc_maps, &map->node, axhvc_map_params)) {
+		ret = -ENOMEM;
+		goto free_map;
+	}
+	/* Faults may find the range from here on: map is ready. */
+	ret = axhvc_window_alloc(vm, chan->nr_pages, map, &map->first);
+	if (ret)
+		goto unhash;
 	list_add_tail(&map->vm_link, &vm->ivc_maps);
 	list_add_tail(&map->chan_link, &chan->maps);
+	WRITE_ONCE(vm->ivc_nr_channels, vm->ivc_nr_channels + 1);
+	vm->ivc_bytes += axhvc_chan_bytes(chan);
+	axhvc_nr_maps++;
 	return map;
+
+unhash:
+	rhashtable_remove_fast(&axhvc_maps, &map->node, axhvc_map_params);
+free_map:
+	kfree(map);
+	return ERR_PTR(ret);
 }
 
 /*
  * Take a mapping away from its VM; free the channel with its last mapping.
- * A publisher's mapping going away unpublishes the channel.
+ * A publisher's mapping going away unpublishes the channel. @quiet: a
+ * mapping that never became visible (a failed call) makes no event.
  */
-static void axhvc_map_del(struct axhvc_chan_map *map)
+static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 {
 	struct axhvc_chan *chan = map->chan;
+	struct axhvc_vm *vm = map->vm;
 
 	lockdep_assert_held(&axhvc_ivc_lock);
 	/* Revoke before free: the VM must not reach the pages any more. */
-	axhvc_vm_window_revoke(map->vm, map->first, chan->nr_pages);
-	mtree_erase(&map->vm->ivc_window, map->first);
+	axhvc_window_free(vm, map->first, chan->nr_pages);
+	rhashtable_remove_fast(&axhvc_maps, &map->node, axhvc_map_params);
 	list_del(&map->vm_link);
 	list_del(&map->chan_link);
-	if (map->publisher && chan->published) {
-		hash_del(&chan->node);
-		chan->published = false;
+	WRITE_ONCE(vm->ivc_nr_channels, vm->ivc_nr_channels - 1);
+	vm->ivc_bytes -= axhvc_chan_bytes(chan);
+	axhvc_nr_maps--;
+	if (chan->pub_map == map) {
+		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
+		chan->pub_map = NULL;
+		if (!quiet)
+			axhvc_chan_notify_members(chan, AXHVC_EVENT_PUBLISHER_LEFT, vm);
+	} else if (!quiet) {
+		axhvc_chan_notify_members(chan, AXHVC_EVENT_UNSUBSCRIBED, vm);
 	}
 	kfree(map);
-	if (list_empty(&chan->maps))
+	if (list_empty(&chan->maps)) {
+		axhvc_nr_chans--;
+		axhvc_nr_pages -= chan->nr_pages;
 		axhvc_chan_free(chan);
+	}
 }
 
 static u64 axhvc_map_gpa(const struct axhvc_chan_map *map)
@@ -195,39 +327,25 @@ static u64 axhvc_map_gpa(const struct axhvc_chan_map *map)
 	return map->vm->ivc_base + ((u64)map->first << PAGE_SHIFT);
 }
 
-/*
- * Hand the mapping's GPA and size to the guest. Both pointers were read
- * before anything changed; should a write still fail, the old value of the
- * first one is put back, so a failed call leaves no output.
+/**
+ * axhvc_ivc_publish() - publish a channel of @want bytes under @key
+ * @vm: the publisher
+ * @key: the channel's key
+ * @want: the size asked for, in bytes, not 0
+ * @report: hands the granted GPA and size to the caller, under the registry
+ *	lock; if it fails, the publication is undone and its error returned
+ * @ctx: for @report
+ *
+ * Return: 0 or a negative errno; a failed call leaves nothing behind.
  */
-static int axhvc_map_report(const struct axhvc_chan_map *map, u64 base_gpa,
-			    u64 old_base, u64 size_gpa)
+VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
+				       axhvc_ivc_report_t report, void *ctx)
 {
-	int ret;
-
-	ret = axhvc_guest_write_u64(map->vm, base_gpa, axhvc_map_gpa(map));
-	if (ret)
-		return ret;
-	ret = axhvc_guest_write_u64(map->vm, size_gpa,
-				    (u64)map->chan->nr_pages << PAGE_SHIFT);
-	if (ret)
-		axhvc_guest_write_u64(map->vm, base_gpa, old_base);
-	return ret;
-}
-
-static long axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
-			      u64 size_gpa)
-{
-	u64 want, old_base, limit;
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
+	u64 limit;
 	int ret;
 
-	ret = axhvc_guest_read_u64(vm, size_gpa, &want);
-	if (!ret)
-		ret = axhvc_guest_read_u64(vm, base_gpa, &old_base);
-	if (ret)
-		return ret;
 	if (!want)
 		return -EINVAL;
 	limit = max_t(u64, rounddown(READ_ONCE(max_channel_size), PAGE_SIZE),
@@ -242,61 +360,79 @@ static long axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
 		ret = -EEXIST;
 		goto fail;
 	}
+	if (rhashtable_insert_fast(&axhvc_chans, &chan->node, axhvc_chan_params)) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	axhvc_nr_chans++;
+	axhvc_nr_pages += chan->nr_pages;
 	map = axhvc_map_add(vm, chan, true);
 	if (IS_ERR(map)) {
 		ret = PTR_ERR(map);
+		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
+		axhvc_nr_chans--;
+		axhvc_nr_pages -= chan->nr_pages;
 		goto fail;
 	}
-	ret = axhvc_map_report(map, base_gpa, old_base, size_gpa);
-	if (ret) {
-		axhvc_map_del(map);	/* frees the channel too */
-		mutex_unlock(&axhvc_ivc_lock);
-		return ret;
-	}
-	chan->published = true;
-	hash_add(axhvc_chans, &chan->node, axhvc_chan_hash(vm->vm_id, key));
+	chan->pub_map = map;
+	ret = report(vm, axhvc_map_gpa(map), axhvc_chan_bytes(chan), ctx);
+	if (ret)
+		axhvc_map_del(map, true);	/* frees the channel too */
 	mutex_unlock(&axhvc_ivc_lock);
-	return 0;
+	return ret;
 
 fail:
 	mutex_unlock(&axhvc_ivc_lock);
 	axhvc_chan_free(chan);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_publish);
 
-/* The VM's own mapping of channel (@pub_id, @key), publisher's or not. */
-static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
-						u64 pub_id, u64 key,
-						bool publisher)
+static int axhvc_u64_cmp(const void *a, const void *b)
 {
-	struct axhvc_chan_map *map;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	lockdep_assert_held(&axhvc_ivc_lock);
-	list_for_each_entry(map, &vm->ivc_maps, vm_link)
-		if (map->publisher == publisher && map->chan->pub_id == pub_id &&
-		    map->chan->key == key)
-			return map;
-	return NULL;
+	return x < y ? -1 : x > y;
 }
 
-static long axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
-				u64 base_gpa, u64 size_gpa)
+/* May @vm subscribe to a channel that @publisher published? */
+static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
+{
+	const struct axhvc_allowed *allow = publisher->ivc_allow;
+
+	lockdep_assert_held(&axhvc_ivc_lock);
+	if (!allow || publisher == vm)
+		return true;
+	return bsearch(&vm->vm_id, allow->ids, allow->nr, sizeof(u64),
+		       axhvc_u64_cmp);
+}
+
+/**
+ * axhvc_ivc_subscribe() - subscribe to channel (@pub_id, @key)
+ * @vm: the subscriber
+ * @pub_id: the publisher's VM id
+ * @key: the channel's key
+ * @report: as for axhvc_ivc_publish()
+ * @ctx: for @report
+ *
+ * Return: 0 or a negative errno; a failed call leaves nothing behind.
+ */
+VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
+					 u64 key, axhvc_ivc_report_t report,
+					 void *ctx)
 {
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
-	u64 old_base, unused;
 	int ret;
-
-	ret = axhvc_guest_read_u64(vm, base_gpa, &old_base);
-	if (!ret)
-		ret = axhvc_guest_read_u64(vm, size_gpa, &unused);
-	if (ret)
-		return ret;
 
 	mutex_lock(&axhvc_ivc_lock);
 	chan = axhvc_chan_find(pub_id, key);
 	if (!chan) {
 		ret = -ENOENT;
+		goto out;
+	}
+	if (!axhvc_may_subscribe(chan->pub_map->vm, vm)) {
+		ret = -EACCES;
 		goto out;
 	}
 	if (axhvc_vm_find_map(vm, pub_id, key, false)) {
@@ -308,30 +444,42 @@ static long axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 		ret = PTR_ERR(map);
 		goto out;
 	}
-	ret = axhvc_map_report(map, base_gpa, old_base, size_gpa);
+	ret = report(vm, axhvc_map_gpa(map), axhvc_chan_bytes(chan), ctx);
 	if (ret)
-		axhvc_map_del(map);
+		axhvc_map_del(map, true);
+	else
+		axhvc_chan_notify_members(chan, AXHVC_EVENT_SUBSCRIBED, vm);
 out:
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_subscribe);
 
-/* Unpublish (@publisher) or unsubscribe: drop the VM's mapping. */
-static long axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
-			   bool publisher)
+/**
+ * axhvc_ivc_drop() - unpublish or unsubscribe
+ * @vm: the VM
+ * @pub_id: the channel's publisher (@vm's own id to unpublish)
+ * @key: the channel's key
+ * @publisher: unpublish rather than unsubscribe
+ *
+ * Return: 0, or -ENOENT when @vm holds no such mapping.
+ */
+VISIBLE_IF_KUNIT int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
+				    bool publisher)
 {
 	struct axhvc_chan_map *map;
-	long ret = 0;
+	int ret = 0;
 
 	mutex_lock(&axhvc_ivc_lock);
 	map = axhvc_vm_find_map(vm, pub_id, key, publisher);
 	if (map)
-		axhvc_map_del(map);
+		axhvc_map_del(map, false);
 	else
 		ret = -ENOENT;
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_drop);
 
 static void axhvc_doorbell_ring(struct eventfd_ctx *ctx)
 {
@@ -342,21 +490,38 @@ static void axhvc_doorbell_ring(struct eventfd_ctx *ctx)
 #endif
 }
 
-/*
- * Ring the doorbell of @target, the publisher or a subscriber of channel
- * (@pub_id, @key). The caller must be one of them too: a VM cannot ring on
- * a channel it is not part of, nor learn whether the channel exists.
+/* The VM's mapping of (@pub_id, @key), its own publication first. */
+static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
+					       u64 pub_id, u64 key)
+{
+	struct axhvc_chan_map *map = NULL;
+
+	if (pub_id == vm->vm_id)
+		map = axhvc_vm_find_map(vm, pub_id, key, true);
+	return map ?: axhvc_vm_find_map(vm, pub_id, key, false);
+}
+
+/**
+ * axhvc_ivc_notify() - ring a channel member's doorbell
+ * @vm: the caller, the publisher or a subscriber of the channel
+ * @pub_id: the channel's publisher
+ * @key: the channel's key
+ * @target: the VM to ring, the publisher or a subscriber of the channel
+ *
+ * The caller must be a member too: a VM cannot ring on a channel it is not
+ * part of, nor learn whether the channel exists.
+ *
+ * Return: 0, -ENOENT when the caller or the target is not a member, or
+ * -EOPNOTSUPP when the target has no doorbell.
  */
-static long axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
-			     u64 target)
+VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
+				      u64 target)
 {
 	struct axhvc_chan_map *own, *map;
-	long ret = -ENOENT;
+	int ret = -ENOENT;
 
 	mutex_lock(&axhvc_ivc_lock);
-	own = axhvc_vm_find_map(vm, pub_id, key, pub_id == vm->vm_id);
-	if (!own)
-		own = axhvc_vm_find_map(vm, pub_id, key, false);
+	own = axhvc_vm_any_map(vm, pub_id, key);
 	if (!own)
 		goto out;
 	list_for_each_entry(map, &own->chan->maps, chan_link) {
@@ -375,6 +540,7 @@ out:
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
 
 /**
  * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
@@ -394,6 +560,213 @@ void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx)
 }
 
 /**
+ * axhvc_ivc_set_limits() - set a VM's channel limits (AXHVC_VM_SET_LIMITS)
+ * @vm: the VM
+ * @lim: in: the new limits, 0 keeping a limit as it is; out: the limits now
+ *	in force
+ *
+ * Limits apply to new publications and subscriptions; what the VM holds
+ * already stays.
+ *
+ * Return: 0, or -EINVAL for a limit above the module's.
+ */
+int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim)
+{
+	if (lim->max_channels > READ_ONCE(max_channels_per_vm) ||
+	    lim->max_bytes > READ_ONCE(max_bytes_per_vm))
+		return -EINVAL;
+	mutex_lock(&axhvc_ivc_lock);
+	if (lim->max_channels)
+		vm->ivc_max_channels = lim->max_channels;
+	if (lim->max_bytes)
+		vm->ivc_max_bytes = lim->max_bytes;
+	lim->max_channels = vm->ivc_max_channels;
+	lim->max_bytes = vm->ivc_max_bytes;
+	lim->nr_channels = vm->ivc_nr_channels;
+	lim->bytes = vm->ivc_bytes;
+	mutex_unlock(&axhvc_ivc_lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_limits);
+
+/**
+ * axhvc_ivc_set_allowlist() - restrict who may subscribe to a VM's channels
+ * @vm: the VM
+ * @ids: the VM ids allowed (any order, duplicates fine), or NULL for all
+ * @nr: how many ids
+ *
+ * Applies to new subscriptions; existing ones stay.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
+{
+	struct axhvc_allowed *allow = NULL, *old;
+
+	if (ids) {
+		allow = kmalloc(struct_size(allow, ids, nr), GFP_KERNEL_ACCOUNT);
+		if (!allow)
+			return -ENOMEM;
+		allow->nr = nr;
+		memcpy(allow->ids, ids, flex_array_size(allow, ids, nr));
+		sort(allow->ids, nr, sizeof(u64), axhvc_u64_cmp, NULL);
+	}
+	mutex_lock(&axhvc_ivc_lock);
+	old = vm->ivc_allow;
+	vm->ivc_allow = allow;
+	mutex_unlock(&axhvc_ivc_lock);
+	kfree(old);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_allowlist);
+
+static void axhvc_map_info(const struct axhvc_chan_map *map,
+			   struct axhvc_channel_info *info)
+{
+	const struct axhvc_chan *chan = map->chan;
+	const struct axhvc_chan_map *m;
+
+	memset(info, 0, sizeof(*info));
+	info->publisher = chan->name.pub_id;
+	info->key = chan->name.key;
+	info->size = axhvc_chan_bytes(chan);
+	info->offset = (u64)map->first << PAGE_SHIFT;
+	if (map->name.publisher)
+		info->flags |= AXHVC_CHAN_F_PUBLISHER;
+	if (chan->pub_map)
+		info->flags |= AXHVC_CHAN_F_PUBLISHED;
+	list_for_each_entry(m, &chan->maps, chan_link)
+		if (m != chan->pub_map)
+			info->nr_subscribers++;
+}
+
+/**
+ * axhvc_ivc_list() - describe a VM's channel mappings (AXHVC_VM_LIST_CHANNELS)
+ * @vm: the VM
+ * @info: out: up to @max descriptions, in the order the VM got them
+ * @max: room in @info
+ * @nr: out: how many mappings the VM holds
+ *
+ * Return: 0, or -E2BIG when the VM holds more than @max (@nr tells how many).
+ */
+int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
+		   u32 max, u32 *nr)
+{
+	struct axhvc_chan_map *map;
+	u32 n = 0;
+
+	mutex_lock(&axhvc_ivc_lock);
+	*nr = vm->ivc_nr_channels;
+	if (*nr <= max)
+		list_for_each_entry(map, &vm->ivc_maps, vm_link)
+			axhvc_map_info(map, &info[n++]);
+	mutex_unlock(&axhvc_ivc_lock);
+	return *nr <= max ? 0 : -E2BIG;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list);
+
+/**
+ * axhvc_ivc_get() - the state of one channel of a VM (AXHVC_VM_GET_CHANNEL)
+ * @vm: the VM
+ * @pub_id: the channel's publisher
+ * @key: the channel's key
+ * @info: out: the VM's mapping (its own publication first)
+ * @subs: out: up to @max subscriber VM ids
+ * @max: room in @subs
+ *
+ * Return: 0, -ENOENT when the VM holds no mapping of the channel, or
+ * -E2BIG when the channel has more than @max subscribers
+ * (@info->nr_subscribers tells how many).
+ */
+int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
+		  struct axhvc_channel_info *info, u64 *subs, u32 max)
+{
+	struct axhvc_chan_map *map, *m;
+	int ret = 0;
+	u32 n = 0;
+
+	mutex_lock(&axhvc_ivc_lock);
+	map = axhvc_vm_any_map(vm, pub_id, key);
+	if (!map) {
+		ret = -ENOENT;
+		goto out;
+	}
+	axhvc_map_info(map, info);
+	if (info->nr_subscribers > max) {
+		ret = -E2BIG;
+		goto out;
+	}
+	list_for_each_entry(m, &map->chan->maps, chan_link)
+		if (m != map->chan->pub_map)
+			subs[n++] = m->vm->vm_id;
+out:
+	mutex_unlock(&axhvc_ivc_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_get);
+
+/* Where the guest wants a channel's GPA and size, read before any change. */
+struct axhvc_ivc_guest_out {
+	u64 base_gpa;
+	u64 old_base;
+	u64 size_gpa;
+};
+
+/*
+ * Hand the mapping's GPA and size to the guest. Both pointers were read
+ * before anything changed; should a write still fail, the old value of the
+ * first one is put back, so a failed call leaves no output.
+ */
+static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
+				  void *ctx)
+{
+	const struct axhvc_ivc_guest_out *out = ctx;
+	int ret;
+
+	ret = axhvc_guest_write_u64(vm, out->base_gpa, gpa);
+	if (ret)
+		return ret;
+	ret = axhvc_guest_write_u64(vm, out->size_gpa, size);
+	if (ret)
+		axhvc_guest_write_u64(vm, out->base_gpa, out->old_base);
+	return ret;
+}
+
+static long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
+				 u64 size_gpa)
+{
+	struct axhvc_ivc_guest_out out = {
+		.base_gpa = base_gpa, .size_gpa = size_gpa,
+	};
+	u64 want;
+	int ret;
+
+	ret = axhvc_guest_read_u64(vm, size_gpa, &want);
+	if (!ret)
+		ret = axhvc_guest_read_u64(vm, base_gpa, &out.old_base);
+	if (ret)
+		return ret;
+	return axhvc_ivc_publish(vm, key, want, axhvc_ivc_report_guest, &out);
+}
+
+static long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+				   u64 base_gpa, u64 size_gpa)
+{
+	struct axhvc_ivc_guest_out out = {
+		.base_gpa = base_gpa, .size_gpa = size_gpa,
+	};
+	u64 unused;
+	int ret;
+
+	ret = axhvc_guest_read_u64(vm, base_gpa, &out.old_base);
+	if (!ret)
+		ret = axhvc_guest_read_u64(vm, size_gpa, &unused);
+	if (ret)
+		return ret;
+	return axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, &out);
+}
+
+/**
  * axhvc_ivc_call() - serve an IVC hypercall (codes 3..7)
  * @call: the call
  *
@@ -409,9 +782,9 @@ long axhvc_ivc_call(const struct axhvc_call *call)
 
 	switch ((u32)x[0]) {
 	case AXHVC_HC_IVC_PUBLISH:
-		return axhvc_ivc_publish(vm, x[1], x[2], x[3]);
+		return axhvc_ivc_hc_publish(vm, x[1], x[2], x[3]);
 	case AXHVC_HC_IVC_SUBSCRIBE:
-		return axhvc_ivc_subscribe(vm, x[1], x[2], x[3], x[4]);
+		return axhvc_ivc_hc_subscribe(vm, x[1], x[2], x[3], x[4]);
 	case AXHVC_HC_IVC_UNPUBLISH:
 		return axhvc_ivc_drop(vm, vm->vm_id, x[1], true);
 	case AXHVC_HC_IVC_UNSUBSCRIBE:
@@ -429,16 +802,19 @@ long axhvc_ivc_call(const struct axhvc_call *call)
  */
 void axhvc_ivc_vm_init(struct axhvc_vm *vm)
 {
-	mt_init_flags(&vm->ivc_window, MT_FLAGS_ALLOC_RANGE);
+	axhvc_window_init(vm);
 	INIT_LIST_HEAD(&vm->ivc_maps);
+	vm->ivc_max_channels = READ_ONCE(max_channels_per_vm);
+	vm->ivc_max_bytes = READ_ONCE(max_bytes_per_vm);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_init);
 
 /**
  * axhvc_ivc_vm_release() - end all of a VM's publications and subscriptions
  * @vm: the VM, which issues no more hypercalls
  *
  * As if the VM had unpublished and unsubscribed everything: its channels
- * live on for their other subscribers.
+ * live on for their other subscribers, who are told.
  */
 void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 {
@@ -446,8 +822,55 @@ void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 
 	mutex_lock(&axhvc_ivc_lock);
 	list_for_each_entry_safe(map, tmp, &vm->ivc_maps, vm_link)
-		axhvc_map_del(map);
+		axhvc_map_del(map, false);
 	mutex_unlock(&axhvc_ivc_lock);
-	mtree_destroy(&vm->ivc_window);
+	axhvc_window_destroy(vm);
 	axhvc_ivc_set_doorbell(vm, NULL);
+	axhvc_ivc_set_allowlist(vm, NULL, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_release);
+
+static int axhvc_ivc_stats_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&axhvc_ivc_lock);
+	seq_printf(m, "channels %lu\nmappings %lu\npages %lu\n",
+		   axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages);
+	mutex_unlock(&axhvc_ivc_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(axhvc_ivc_stats);
+
+/**
+ * axhvc_ivc_init() - set up the channel registry
+ *
+ * Return: 0 or a negative errno.
+ */
+int axhvc_ivc_init(void)
+{
+	int ret;
+
+	ret = rhashtable_init(&axhvc_chans, &axhvc_chan_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&axhvc_maps, &axhvc_map_params);
+	if (ret) {
+		rhashtable_destroy(&axhvc_chans);
+		return ret;
+	}
+	/* Counters for tests and the curious; no error if debugfs is off. */
+	axhvc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("ivc", 0400, axhvc_debugfs, NULL,
+			    &axhvc_ivc_stats_fops);
+	return 0;
+}
+
+/**
+ * axhvc_ivc_exit() - tear down the (empty) channel registry
+ */
+void axhvc_ivc_exit(void)
+{
+	debugfs_remove_recursive(axhvc_debugfs);
+	WARN_ON(axhvc_nr_chans || axhvc_nr_maps || axhvc_nr_pages);
+	rhashtable_destroy(&axhvc_maps);
+	rhashtable_destroy(&axhvc_chans);
 }

@@ -3,14 +3,19 @@
  * KUnit suite for axhvc, a module of its own (axhvc_kunit.ko) that runs when
  * loaded on a kernel with CONFIG_KUNIT.
  *
- * It covers the pure logic: argument checks, command decoding, the guest's
- * error encoding and the UAPI layout. Copying to and from user memory is covered by the
- * kselftests instead: 6.12's kunit_vm_mmap() leaks the mm it attaches
- * (kthread_use_mm() takes a second reference nobody drops), which would make
- * every kmemleak scan of the debug kernel fail.
+ * It covers the logic: argument checks, command decoding, the guest's error
+ * encoding, the UAPI layout, the IVC window allocator and the channel
+ * registry (driven without guest memory: the registry reports a new
+ * mapping through a callback, which here records it or fails on demand).
+ * Copying to and from user memory is covered by the kselftests instead:
+ * 6.12's kunit_vm_mmap() leaks the mm it attaches (kthread_use_mm() takes a
+ * second reference nobody drops), which would make every kmemleak scan of
+ * the debug kernel fail.
  */
 #include <kunit/test.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/wait.h>
 
 #include "axhvc_drv.h"
 
@@ -224,6 +229,305 @@ static void axhvc_uapi_layout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_hypercall), 88UL);
 	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_hypercall, vcpu_id), 64UL);
 	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_doorbell), 16UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_vm_limits), 32UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_allowlist), 24UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_channel_info), 40UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_channel_list), 24UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_channel_state), 72UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_event), 32UL);
+}
+
+/* A VM for the IVC tests: no fd, no guest memory, a window of @pages pages. */
+static struct axhvc_vm *axhvc_test_vm(struct kunit *test, u64 id,
+				      unsigned long pages)
+{
+	struct axhvc_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	vm->vm_id = id;
+	vm->ivc_base = 0xd0000000;
+	vm->ivc_size = pages << PAGE_SHIFT;
+	spin_lock_init(&vm->events_lock);
+	init_waitqueue_head(&vm->events_wq);
+	axhvc_ivc_vm_init(vm);
+	return vm;
+}
+
+#define WIN_MAX_STEPS	8
+
+/* Allocate @n pages (expect @rc, and @first on success), or free step @n's range. */
+struct axhvc_window_step {
+	bool free;
+	unsigned long n;
+	int rc;
+	unsigned long first;
+};
+
+struct axhvc_window_case {
+	const char *name;
+	unsigned long pages;
+	struct axhvc_window_step steps[WIN_MAX_STEPS];
+};
+
+#define ALLOC(n, rc, first)	{ false, n, rc, first }
+#define FREE(step)		{ true, step, 0, 0 }
+
+static const struct axhvc_window_case axhvc_window_cases[] = {
+	{ "first fit from the window's start", 8,
+	  { ALLOC(1, 0, 0), ALLOC(2, 0, 1), ALLOC(5, 0, 3), ALLOC(1, -ENOSPC, 0) } },
+	{ "bigger than the window", 4,
+	  { ALLOC(5, -ENOSPC, 0), ALLOC(4, 0, 0), ALLOC(1, -ENOSPC, 0) } },
+	{ "no window at all", 0, { ALLOC(1, -ENOSPC, 0) } },
+	{ "a freed range is reused", 4,
+	  { ALLOC(2, 0, 0), ALLOC(2, 0, 2), FREE(0), ALLOC(1, 0, 0), ALLOC(1, 0, 1),
+	    ALLOC(1, -ENOSPC, 0) } },
+	{ "fragmented: free pages but no run", 4,
+	  { ALLOC(1, 0, 0), ALLOC(1, 0, 1), ALLOC(1, 0, 2), ALLOC(1, 0, 3),
+	    FREE(1), FREE(3), ALLOC(2, -ENOSPC, 0), ALLOC(1, 0, 1) } },
+	{ "a run forms again when neighbours go", 4,
+	  { ALLOC(1, 0, 0), ALLOC(1, 0, 1), ALLOC(2, 0, 2), FREE(0), FREE(1),
+	    ALLOC(2, 0, 0) } },
+};
+
+static void axhvc_window_case_desc(const struct axhvc_window_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(axhvc_window, axhvc_window_cases, axhvc_window_case_desc);
+
+static void axhvc_window_test(struct kunit *test)
+{
+	const struct axhvc_window_case *c = test->param_value;
+	unsigned long first[WIN_MAX_STEPS] = { 0 };
+	bool held[WIN_MAX_STEPS] = { false };
+	struct axhvc_vm *vm = axhvc_test_vm(test, 999, c->pages);
+	int owner, i;
+
+	for (i = 0; i < WIN_MAX_STEPS && (c->steps[i].n || c->steps[i].free); i++) {
+		const struct axhvc_window_step *st = &c->steps[i];
+
+		if (st->free) {
+			KUNIT_ASSERT_TRUE(test, held[st->n]);
+			axhvc_window_free(vm, first[st->n], c->steps[st->n].n);
+			held[st->n] = false;
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, axhvc_window_alloc(vm, st->n, &owner, &first[i]),
+				    st->rc, "step %d", i);
+		if (!st->rc) {
+			KUNIT_EXPECT_EQ_MSG(test, first[i], st->first, "step %d", i);
+			held[i] = true;
+		}
+	}
+	for (i = 0; i < WIN_MAX_STEPS; i++)
+		if (held[i])
+			axhvc_window_free(vm, first[i], c->steps[i].n);
+	axhvc_ivc_vm_release(vm);
+}
+
+/* What the registry reported for the last mapping; or fail the report. */
+struct axhvc_report_rec {
+	bool fail;
+	u64 gpa;
+	u64 size;
+};
+
+static int axhvc_test_report(struct axhvc_vm *vm, u64 gpa, u64 size, void *ctx)
+{
+	struct axhvc_report_rec *rec = ctx;
+
+	if (rec->fail)
+		return -EFAULT;
+	rec->gpa = gpa;
+	rec->size = size;
+	return 0;
+}
+
+enum axhvc_reg_op { REG_END, PUB, SUB, UNPUB, UNSUB, NOTIFY };
+
+#define REG_VMS		3
+#define REG_MAX_STEPS	8
+#define REG_VM_ID(i)	(1001 + (i))
+
+/*
+ * One registry call by VM @vm: PUB(key, size), SUB(pub, key), UNPUB(key),
+ * UNSUB(pub, key), NOTIFY(pub, key, target); @pub and @target are VM
+ * indexes. Expect @rc, a granted @size on success, and @vm to hold @held
+ * mappings afterwards.
+ */
+struct axhvc_reg_step {
+	enum axhvc_reg_op op;
+	int vm;
+	int pub;
+	u64 key;
+	u64 size;
+	int target;
+	bool fail_report;
+	int rc;
+	u64 granted;
+	u32 held;
+};
+
+struct axhvc_reg_case {
+	const char *name;
+	struct axhvc_reg_step steps[REG_MAX_STEPS];
+};
+
+#define P(v, k, sz, rc, g, h)	{ PUB, v, 0, k, sz, 0, false, rc, g, h }
+#define PF(v, k, sz, h)		{ PUB, v, 0, k, sz, 0, true, -EFAULT, 0, h }
+#define S(v, p, k, rc, g, h)	{ SUB, v, p, k, 0, 0, false, rc, g, h }
+#define SF(v, p, k, h)		{ SUB, v, p, k, 0, 0, true, -EFAULT, 0, h }
+#define UP(v, k, rc, h)		{ UNPUB, v, 0, k, 0, 0, false, rc, 0, h }
+#define US(v, p, k, rc, h)	{ UNSUB, v, p, k, 0, 0, false, rc, 0, h }
+#define N(v, p, k, t, rc, h)	{ NOTIFY, v, p, k, 0, t, false, rc, 0, h }
+
+static const struct axhvc_reg_case axhvc_reg_cases[] = {
+	{ "publish, subscribe, and their EEXIST and ENOENT",
+	  { P(0, 1, 5000, 0, 8192, 1), S(1, 0, 1, 0, 8192, 1), S(1, 0, 1, -EEXIST, 0, 1),
+	    P(0, 1, 4096, -EEXIST, 0, 1), S(1, 0, 2, -ENOENT, 0, 1),
+	    S(2, 1, 1, -ENOENT, 0, 0) } },
+	{ "unpublish keeps the channel for its subscribers",
+	  { P(0, 1, 4096, 0, 4096, 1), S(1, 0, 1, 0, 4096, 1), UP(0, 1, 0, 0),
+	    S(2, 0, 1, -ENOENT, 0, 0), UP(0, 1, -ENOENT, 0), US(1, 0, 1, 0, 0),
+	    US(1, 0, 1, -ENOENT, 0) } },
+	{ "a failed report undoes the call",
+	  { PF(0, 1, 4096, 0), P(0, 1, 4096, 0, 4096, 1), SF(1, 0, 1, 0),
+	    S(1, 0, 1, 0, 4096, 1), US(1, 0, 1, 0, 0) } },
+	{ "size 0, and a full window",
+	  { P(0, 1, 0, -EINVAL, 0, 0), P(0, 1, 16 * 4096, 0, 16 * 4096, 1),
+	    P(0, 2, 4096, -ENOSPC, 0, 1), S(1, 0, 1, 0, 16 * 4096, 1),
+	    P(1, 1, 1, -ENOSPC, 0, 1) } },
+	{ "a VM subscribes to its own channel",
+	  { P(0, 1, 4096, 0, 4096, 1), S(0, 0, 1, 0, 4096, 2), UP(0, 1, 0, 1),
+	    S(0, 0, 1, -ENOENT, 0, 1), US(0, 0, 1, 0, 0) } },
+	{ "notify needs members, and a doorbell",
+	  { P(0, 1, 4096, 0, 4096, 1), S(1, 0, 1, 0, 4096, 1),
+	    N(1, 0, 1, 2, -ENOENT, 1), N(2, 0, 1, 0, -ENOENT, 0),
+	    N(1, 0, 1, 0, -EOPNOTSUPP, 1), N(0, 0, 1, 1, -EOPNOTSUPP, 1),
+	    N(0, 0, 2, 1, -ENOENT, 1) } },
+	{ "keys and publishers are both part of the name",
+	  { P(0, 7, 4096, 0, 4096, 1), P(1, 7, 4096, 0, 4096, 1),
+	    S(2, 0, 7, 0, 4096, 1), S(2, 1, 7, 0, 4096, 2), US(2, 0, 7, 0, 1),
+	    S(2, 1, 7, -EEXIST, 0, 1) } },
+};
+
+static void axhvc_reg_case_desc(const struct axhvc_reg_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(axhvc_reg, axhvc_reg_cases, axhvc_reg_case_desc);
+
+static void axhvc_registry_test(struct kunit *test)
+{
+	const struct axhvc_reg_case *c = test->param_value;
+	struct axhvc_vm *vms[REG_VMS];
+	int i, rc;
+
+	for (i = 0; i < REG_VMS; i++)
+		vms[i] = axhvc_test_vm(test, REG_VM_ID(i), 16);
+
+	for (i = 0; i < REG_MAX_STEPS && c->steps[i].op != REG_END; i++) {
+		const struct axhvc_reg_step *st = &c->steps[i];
+		struct axhvc_report_rec rec = { .fail = st->fail_report };
+		struct axhvc_vm *vm = vms[st->vm];
+		/* Publishing and unpublishing name the caller's own channels. */
+		u64 pub = REG_VM_ID(st->op == UNPUB ? st->vm : st->pub);
+
+		switch (st->op) {
+		case PUB:
+			rc = axhvc_ivc_publish(vm, st->key, st->size,
+					       axhvc_test_report, &rec);
+			break;
+		case SUB:
+			rc = axhvc_ivc_subscribe(vm, pub, st->key,
+						 axhvc_test_report, &rec);
+			break;
+		case UNPUB:
+			rc = axhvc_ivc_drop(vm, pub, st->key, true);
+			break;
+		case UNSUB:
+			rc = axhvc_ivc_drop(vm, pub, st->key, false);
+			break;
+		default:
+			rc = axhvc_ivc_notify(vm, pub, st->key,
+					      REG_VM_ID(st->target));
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, rc, st->rc, "step %d", i);
+		if (!rc && (st->op == PUB || st->op == SUB)) {
+			KUNIT_EXPECT_EQ_MSG(test, rec.size, st->granted, "step %d", i);
+			/* Page aligned, inside the caller's window. */
+			KUNIT_EXPECT_TRUE_MSG(test, rec.gpa >= vm->ivc_base &&
+					      rec.gpa + rec.size <= vm->ivc_base + vm->ivc_size &&
+					      PAGE_ALIGNED(rec.gpa), "step %d", i);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, vm->ivc_nr_channels, st->held, "step %d", i);
+	}
+	/* Teardown ends everything: the next case starts from an empty registry. */
+	for (i = 0; i < REG_VMS; i++) {
+		axhvc_ivc_vm_release(vms[i]);
+		KUNIT_EXPECT_EQ(test, vms[i]->ivc_nr_channels, 0U);
+		KUNIT_EXPECT_EQ(test, vms[i]->ivc_bytes, 0ULL);
+	}
+}
+
+/* Events: who hears about a subscription, an unsubscription, a departure. */
+static void axhvc_events_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, REG_VM_ID(1), 16);
+	struct axhvc_report_rec rec = { };
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 5, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_EXPECT_EQ(test, a->ev_count, 0U);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 5, axhvc_test_report,
+						  &rec), 0);
+	KUNIT_ASSERT_EQ(test, a->ev_count, 1U);
+	KUNIT_EXPECT_EQ(test, a->events[0].type, (u32)AXHVC_EVENT_SUBSCRIBED);
+	KUNIT_EXPECT_EQ(test, a->events[0].peer, b->vm_id);
+	KUNIT_EXPECT_EQ(test, b->ev_count, 0U);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_drop(a, a->vm_id, 5, true), 0);
+	KUNIT_ASSERT_EQ(test, b->ev_count, 1U);
+	KUNIT_EXPECT_EQ(test, b->events[0].type, (u32)AXHVC_EVENT_PUBLISHER_LEFT);
+	KUNIT_EXPECT_EQ(test, b->events[0].key, 5ULL);
+	KUNIT_EXPECT_EQ(test, a->ev_count, 1U);
+	axhvc_ivc_vm_release(a);
+	axhvc_ivc_vm_release(b);
+}
+
+/* Limits and allowlist, as a VMM sets them. */
+static void axhvc_limits_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, REG_VM_ID(1), 16);
+	struct axhvc_vm_limits lim = { .max_channels = 1 };
+	struct axhvc_report_rec rec = { };
+	u64 ids[] = { 42, 7 };
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(a, &lim), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 2, 4096, axhvc_test_report, &rec),
+			-ENOSPC);
+	lim = (struct axhvc_vm_limits){ .max_bytes = 4096 };
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(b, &lim), 0);
+	KUNIT_EXPECT_EQ(test, lim.max_bytes, 4096ULL);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, 8192, axhvc_test_report, &rec),
+			-ENOSPC);
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_allowlist(a, ids, ARRAY_SIZE(ids)), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
+						  &rec), -EACCES);
+	ids[1] = b->vm_id;
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_allowlist(a, ids, ARRAY_SIZE(ids)), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
+						  &rec), 0);
+	/* Limits above the module's are refused. */
+	lim = (struct axhvc_vm_limits){ .max_channels = U32_MAX };
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_set_limits(a, &lim), -EINVAL);
+	axhvc_ivc_vm_release(a);
+	axhvc_ivc_vm_release(b);
 }
 
 static struct kunit_case axhvc_dev_test_cases[] = {
@@ -236,12 +540,25 @@ static struct kunit_case axhvc_dev_test_cases[] = {
 	{}
 };
 
+static struct kunit_case axhvc_ivc_test_cases[] = {
+	KUNIT_CASE_PARAM(axhvc_window_test, axhvc_window_gen_params),
+	KUNIT_CASE_PARAM(axhvc_registry_test, axhvc_reg_gen_params),
+	KUNIT_CASE(axhvc_events_test),
+	KUNIT_CASE(axhvc_limits_test),
+	{}
+};
+
 static struct kunit_suite axhvc_dev_test_suite = {
 	.name = "axhvc_dev",
 	.test_cases = axhvc_dev_test_cases,
 };
 
-kunit_test_suite(axhvc_dev_test_suite);
+static struct kunit_suite axhvc_ivc_test_suite = {
+	.name = "axhvc_ivc",
+	.test_cases = axhvc_ivc_test_cases,
+};
+
+kunit_test_suites(&axhvc_dev_test_suite, &axhvc_ivc_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for axhvc");
 MODULE_AUTHOR("The axhvc developers");

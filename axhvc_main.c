@@ -35,7 +35,7 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 		return -EINVAL;
 
 	ver->api_version = AXHVC_API_VERSION;
-	ver->features = AXHVC_FEATURE_VM;
+	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW;
 	if (axhvc_kvm_intercept_supported())
 		ver->features |= AXHVC_FEATURE_INTERCEPT;
 	return 0;
@@ -104,19 +104,27 @@ static int __init axhvc_init(void)
 {
 	int ret;
 
-	ret = axhvc_kvm_init();
+	ret = axhvc_ivc_init();
 	if (ret)
 		return ret;
+	ret = axhvc_kvm_init();
+	if (ret)
+		goto ivc_exit;
 	ret = misc_register(&axhvc_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", AXHVC_DEV_NAME, ret);
-		axhvc_kvm_exit();
-		return ret;
+		goto kvm_exit;
 	}
 	pr_info("version %s, API %u, /dev/%s ready, intercept %s\n",
 		AXHVC_VERSION, AXHVC_API_VERSION, AXHVC_DEV_NAME,
 		axhvc_kvm_intercept_supported() ? "available" : "unavailable");
 	return 0;
+
+kvm_exit:
+	axhvc_kvm_exit();
+ivc_exit:
+	axhvc_ivc_exit();
+	return ret;
 }
 
 /* VM fds pin the module, so no VM is left when this runs. */
@@ -125,6 +133,7 @@ static void __exit axhvc_exit(void)
 	misc_deregister(&axhvc_miscdev);
 	axhvc_vm_exit();
 	axhvc_kvm_exit();
+	axhvc_ivc_exit();
 }
 
 module_init(axhvc_init);

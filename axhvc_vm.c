@@ -13,6 +13,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/poll.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -27,6 +28,9 @@
  * "id taken" checks and insertions atomic.
  */
 static DEFINE_XARRAY(axhvc_vms);
+
+/* Most subscriber ids AXHVC_VM_GET_CHANNEL hands out in one call. */
+#define AXHVC_MAX_SUBSCRIBERS_ROOM	65536U
 
 static bool axhvc_ranges_overlap(u64 a, u64 a_size, u64 b, u64 b_size)
 {
@@ -144,20 +148,6 @@ int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val)
 	return 0;
 }
 
-/**
- * axhvc_vm_window_revoke() - take window pages away from a VM
- * @vm: the VM
- * @first: first page of the range, in the IVC window
- * @nr_pages: size of the range
- *
- * Nothing maps the window into the VMM in this version, so there is nothing
- * to take away yet.
- */
-void axhvc_vm_window_revoke(struct axhvc_vm *vm, unsigned long first,
-			    unsigned long nr_pages)
-{
-}
-
 static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_mem_region r;
@@ -196,6 +186,110 @@ static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 	return 0;
 }
 
+static long axhvc_vm_set_limits(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_vm_limits lim;
+	int ret;
+
+	if (copy_from_user(&lim, argp, sizeof(lim)))
+		return -EFAULT;
+	if (lim.flags || lim.reserved)
+		return -EINVAL;
+	ret = axhvc_ivc_set_limits(vm, &lim);
+	if (ret)
+		return ret;
+	return copy_to_user(argp, &lim, sizeof(lim)) ? -EFAULT : 0;
+}
+
+static long axhvc_vm_set_allowlist(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_allowlist al;
+	u64 *ids;
+	int ret;
+
+	if (copy_from_user(&al, argp, sizeof(al)))
+		return -EFAULT;
+	if (al.flags & ~AXHVC_ALLOW_F_ENABLE || al.reserved)
+		return -EINVAL;
+	if (!(al.flags & AXHVC_ALLOW_F_ENABLE)) {
+		if (al.nr_ids || al.ids)
+			return -EINVAL;
+		return axhvc_ivc_set_allowlist(vm, NULL, 0);
+	}
+	if (al.nr_ids > AXHVC_MAX_ALLOWLIST)
+		return -E2BIG;
+	ids = memdup_array_user(u64_to_user_ptr(al.ids), al.nr_ids, sizeof(u64));
+	if (IS_ERR(ids))
+		return PTR_ERR(ids);
+	/* A non-NULL list, even an empty one, is what enables the check. */
+	ret = axhvc_ivc_set_allowlist(vm, ids, al.nr_ids);
+	kfree(ids);
+	return ret;
+}
+
+static long axhvc_vm_list_channels(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_channel_list cl;
+	struct axhvc_channel_info *info;
+	u32 nr;
+	int ret;
+
+	if (copy_from_user(&cl, argp, sizeof(cl)))
+		return -EFAULT;
+	if (cl.flags || cl.reserved)
+		return -EINVAL;
+	/*
+	 * Room for what the VM holds now is enough; should it get more before
+	 * the list is taken, the caller learns the new count from E2BIG.
+	 */
+	cl.nr_channels = min(cl.nr_channels, READ_ONCE(vm->ivc_nr_channels));
+	info = kvcalloc(cl.nr_channels, sizeof(*info), GFP_KERNEL_ACCOUNT);
+	if (!info && cl.nr_channels)
+		return -ENOMEM;
+	ret = axhvc_ivc_list(vm, info, cl.nr_channels, &nr);
+	if (!ret && copy_to_user(u64_to_user_ptr(cl.channels), info,
+				 array_size(nr, sizeof(*info))))
+		ret = -EFAULT;
+	kvfree(info);
+	if (ret && ret != -E2BIG)
+		return ret;
+	cl.nr_channels = nr;
+	if (copy_to_user(argp, &cl, sizeof(cl)))
+		return -EFAULT;
+	return ret;
+}
+
+static long axhvc_vm_get_channel(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_channel_state st;
+	u64 *subs;
+	int ret;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	if (st.flags)
+		return -EINVAL;
+	/* Every subscriber is a VM: more room than VMs can exist is of no use. */
+	st.nr_subscribers = min(st.nr_subscribers, AXHVC_MAX_SUBSCRIBERS_ROOM);
+	subs = kvcalloc(st.nr_subscribers, sizeof(*subs), GFP_KERNEL_ACCOUNT);
+	if (!subs && st.nr_subscribers)
+		return -ENOMEM;
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, subs,
+			    st.nr_subscribers);
+	if (!ret) {
+		st.nr_subscribers = st.info.nr_subscribers;
+		if (copy_to_user(u64_to_user_ptr(st.subscribers), subs,
+				 array_size(st.nr_subscribers, sizeof(*subs))))
+			ret = -EFAULT;
+	}
+	kvfree(subs);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return -EFAULT;
+	return ret;
+}
+
 static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_hypercall hc;
@@ -230,6 +324,10 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 	case AXHVC_VM_ADD_MEM_REGION:
 	case AXHVC_VM_HYPERCALL:
 	case AXHVC_VM_SET_DOORBELL:
+	case AXHVC_VM_SET_LIMITS:
+	case AXHVC_VM_SET_ALLOWLIST:
+	case AXHVC_VM_LIST_CHANNELS:
+	case AXHVC_VM_GET_CHANNEL:
 		break;
 	default:
 		return -ENOTTY;
@@ -245,8 +343,115 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_vm_hypercall(vm, argp);
 	case AXHVC_VM_SET_DOORBELL:
 		return axhvc_vm_set_doorbell(vm, argp);
+	case AXHVC_VM_SET_LIMITS:
+		return axhvc_vm_set_limits(vm, argp);
+	case AXHVC_VM_SET_ALLOWLIST:
+		return axhvc_vm_set_allowlist(vm, argp);
+	case AXHVC_VM_LIST_CHANNELS:
+		return axhvc_vm_list_channels(vm, argp);
+	case AXHVC_VM_GET_CHANNEL:
+		return axhvc_vm_get_channel(vm, argp);
 	}
 	return -ENOTTY;
+}
+
+/**
+ * axhvc_vm_post_event() - queue a channel event for a VM's VMM
+ * @vm: the VM
+ * @type: AXHVC_EVENT_* type
+ * @pub_id: the channel's publisher
+ * @key: the channel's key
+ * @peer: the VM the event is about
+ *
+ * Context: any; takes @vm's events_lock. A full queue drops the event and
+ * makes the next read report %AXHVC_EVENT_OVERFLOW.
+ */
+void axhvc_vm_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id, u64 key,
+			 u64 peer)
+{
+	struct axhvc_event *ev;
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&vm->events_lock, irqflags);
+	if (vm->ev_count == AXHVC_EVENT_QUEUE_LEN) {
+		vm->ev_lost = true;
+	} else {
+		ev = &vm->events[(vm->ev_head + vm->ev_count++) % AXHVC_EVENT_QUEUE_LEN];
+		*ev = (struct axhvc_event) {
+			.type = type, .publisher = pub_id, .key = key, .peer = peer,
+		};
+	}
+	spin_unlock_irqrestore(&vm->events_lock, irqflags);
+	wake_up_interruptible_poll(&vm->events_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static bool axhvc_vm_has_events(struct axhvc_vm *vm)
+{
+	return READ_ONCE(vm->ev_count) || READ_ONCE(vm->ev_lost);
+}
+
+/* Take the next event off the queue: an overflow first, once drained. */
+static bool axhvc_vm_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev)
+{
+	bool got = true;
+
+	spin_lock_irq(&vm->events_lock);
+	if (vm->ev_count) {
+		*ev = vm->events[vm->ev_head];
+		vm->ev_head = (vm->ev_head + 1) % AXHVC_EVENT_QUEUE_LEN;
+		vm->ev_count--;
+	} else if (vm->ev_lost) {
+		*ev = (struct axhvc_event) { .type = AXHVC_EVENT_OVERFLOW };
+		vm->ev_lost = false;
+	} else {
+		got = false;
+	}
+	spin_unlock_irq(&vm->events_lock);
+	return got;
+}
+
+static ssize_t axhvc_vm_read(struct file *file, char __user *buf, size_t len,
+			     loff_t *ppos)
+{
+	struct axhvc_vm *vm = file->private_data;
+	struct axhvc_event ev;
+	ssize_t done = 0;
+	int ret;
+
+	if (len < sizeof(ev))
+		return -EINVAL;
+	while (!axhvc_vm_has_events(vm)) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(vm->events_wq,
+					       axhvc_vm_has_events(vm));
+		if (ret)
+			return ret;
+	}
+	while (len - done >= sizeof(ev) && axhvc_vm_pop_event(vm, &ev)) {
+		/* An event popped but not copied is lost: say so next time. */
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			spin_lock_irq(&vm->events_lock);
+			vm->ev_lost = true;
+			spin_unlock_irq(&vm->events_lock);
+			return done ?: -EFAULT;
+		}
+		done += sizeof(ev);
+	}
+	return done;
+}
+
+static __poll_t axhvc_vm_poll(struct file *file, poll_table *wait)
+{
+	struct axhvc_vm *vm = file->private_data;
+
+	poll_wait(file, &vm->events_wq, wait);
+	return axhvc_vm_has_events(vm) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int axhvc_vm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return axhvc_window_mmap(file->private_data, vma);
 }
 
 static void axhvc_vm_release_refs(struct kref *kref)
@@ -285,6 +490,9 @@ static int axhvc_vm_release(struct inode *inode, struct file *file)
 static const struct file_operations axhvc_vm_fops = {
 	.owner		= THIS_MODULE,
 	.release	= axhvc_vm_release,
+	.read		= axhvc_vm_read,
+	.poll		= axhvc_vm_poll,
+	.mmap		= axhvc_vm_mmap,
 	.unlocked_ioctl	= axhvc_vm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
@@ -323,6 +531,8 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	kref_init(&vm->refs);
 	mutex_init(&vm->regions_lock);
 	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
+	spin_lock_init(&vm->events_lock);
+	init_waitqueue_head(&vm->events_wq);
 	axhvc_ivc_vm_init(vm);
 
 	if (conf.flags & AXHVC_VM_F_INTERCEPT) {
@@ -350,13 +560,22 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 		ret = fd;
 		goto unbind;
 	}
-	/* From here on, the file owns the VM: its release undoes all of the above. */
-	file = anon_inode_getfile("axhvc-vm", &axhvc_vm_fops, vm, O_RDWR);
+	/*
+	 * An inode of its own, so that revoking window pages zaps this VM's
+	 * mappings only. From here on, the file owns the VM: its release
+	 * undoes all of the above.
+	 */
+	file = anon_inode_create_getfile("axhvc-vm", &axhvc_vm_fops, vm,
+					 O_RDWR, NULL);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		ret = PTR_ERR(file);
 		goto unbind;
 	}
+	/* The VM may be serving hypercalls already (intercept). */
+	mutex_lock(&vm->window_lock);
+	vm->window_mapping = file->f_mapping;
+	mutex_unlock(&vm->window_lock);
 	fd_install(fd, file);
 	return fd;
 

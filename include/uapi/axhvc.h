@@ -33,10 +33,14 @@
  * forwarded hypercall route (AXHVC_VM_HYPERCALL).
  * AXHVC_FEATURE_INTERCEPT: this kernel lets axhvc serve hypercalls inside KVM
  * (%AXHVC_VM_F_INTERCEPT); absent when the kernel lacks what that needs.
+ * AXHVC_FEATURE_IVC_WINDOW: mmap() of a VM fd maps its IVC window; the
+ * channel ioctls, limits, allowlist and events (read() and poll()).
  */
 #define AXHVC_FEATURE_VM		(1ULL << 0)
 #define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)
-#define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT)
+#define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)
+#define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT | \
+					 AXHVC_FEATURE_IVC_WINDOW)
 
 /**
  * struct axhvc_api_version - API version and feature query
@@ -235,5 +239,211 @@ struct axhvc_doorbell {
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
 #define AXHVC_VM_SET_DOORBELL	_IOW(AXHVC_IOCTL_MAGIC, 0x12, struct axhvc_doorbell)
+
+/**
+ * struct axhvc_vm_limits - a VM's channel limits and usage
+ * @max_channels: in: most channels (publications and subscriptions) the VM
+ *	may hold, 0 to keep the limit; out: the limit in force.
+ * @flags: in: must be 0.
+ * @max_bytes: in: most bytes of channels the VM may hold, 0 to keep the
+ *	limit; out: the limit in force.
+ * @nr_channels: out: channels the VM holds.
+ * @reserved: in: must be 0.
+ * @bytes: out: bytes of channels the VM holds.
+ */
+struct axhvc_vm_limits {
+	__u32 max_channels;
+	__u32 flags;
+	__u64 max_bytes;
+	__u32 nr_channels;
+	__u32 reserved;
+	__u64 bytes;
+};
+
+/**
+ * define AXHVC_VM_SET_LIMITS - set and read the VM's channel limits
+ *
+ * A VM starts with the module's limits (parameters ``max_channels_per_vm``
+ * and ``max_bytes_per_vm``); its VMM may set lower ones, or go back up to
+ * the module's. A publish or subscribe beyond a limit fails with
+ * ``ENOSPC`` for the guest; what the VM holds already stays.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read or written;
+ * * ``EINVAL`` - non-zero flags or reserved, or a limit above the module's;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_SET_LIMITS	_IOWR(AXHVC_IOCTL_MAGIC, 0x13, struct axhvc_vm_limits)
+
+/** AXHVC_MAX_ALLOWLIST - most VM ids in an allowlist. */
+#define AXHVC_MAX_ALLOWLIST	1024
+
+/* Flags of &struct axhvc_allowlist. */
+/* Only the listed VMs (and the publisher) may subscribe. */
+#define AXHVC_ALLOW_F_ENABLE	(1U << 0)
+
+/**
+ * struct axhvc_allowlist - who may subscribe to a VM's channels
+ * @ids: in: user address of @nr_ids __u64 VM ids.
+ * @nr_ids: in: how many ids, at most %AXHVC_MAX_ALLOWLIST; 0 without
+ *	%AXHVC_ALLOW_F_ENABLE.
+ * @flags: in: %AXHVC_ALLOW_F_ENABLE, or 0 to let every VM subscribe.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_allowlist {
+	__u64 ids;
+	__u32 nr_ids;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * define AXHVC_VM_SET_ALLOWLIST - restrict who may subscribe to the VM's channels
+ *
+ * With %AXHVC_ALLOW_F_ENABLE only the listed VM ids may subscribe to the
+ * channels this VM publishes (it may always subscribe to its own); any
+ * other VM's subscribe fails with ``EACCES``. An empty enabled list lets
+ * nobody else in. Without the flag every VM may subscribe (the default). A
+ * new list replaces the old one; existing subscriptions stay.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument or the ids cannot be read;
+ * * ``EINVAL`` - an unknown flag, non-zero reserved, or ids without
+ *   %AXHVC_ALLOW_F_ENABLE;
+ * * ``E2BIG`` - more than %AXHVC_MAX_ALLOWLIST ids;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_SET_ALLOWLIST	_IOW(AXHVC_IOCTL_MAGIC, 0x14, struct axhvc_allowlist)
+
+/* Flags of &struct axhvc_channel_info. */
+/* This mapping is the VM's own publication (not a subscription). */
+#define AXHVC_CHAN_F_PUBLISHER	(1U << 0)
+/* The channel is published: its publisher has not left. */
+#define AXHVC_CHAN_F_PUBLISHED	(1U << 1)
+
+/**
+ * struct axhvc_channel_info - a channel as one VM holds it
+ * @publisher: the publisher's VM id.
+ * @key: the channel's key.
+ * @size: the channel's size in bytes.
+ * @offset: where the VM's mapping is in its IVC window: the mmap() offset of
+ *	the VM fd, and the guest sees it at the window base plus @offset.
+ * @flags: AXHVC_CHAN_F_* flags.
+ * @nr_subscribers: how many subscriptions the channel has.
+ */
+struct axhvc_channel_info {
+	__u64 publisher;
+	__u64 key;
+	__u64 size;
+	__u64 offset;
+	__u32 flags;
+	__u32 nr_subscribers;
+};
+
+/**
+ * struct axhvc_channel_list - room for a VM's channels
+ * @channels: in: user address of an array of &struct axhvc_channel_info.
+ * @nr_channels: in: room in the array; out: how many the VM holds.
+ * @flags: in: must be 0.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_channel_list {
+	__u64 channels;
+	__u32 nr_channels;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * define AXHVC_VM_LIST_CHANNELS - list the VM's channels
+ *
+ * One entry per mapping the VM holds, in the order it got them: its
+ * publications and its subscriptions (a VM subscribed to its own channel has
+ * both).
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument or the array cannot be read or written;
+ * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``E2BIG`` - the array is too small; @nr_channels is set to the size
+ *   needed and nothing else is written;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_LIST_CHANNELS	_IOWR(AXHVC_IOCTL_MAGIC, 0x15, struct axhvc_channel_list)
+
+/**
+ * struct axhvc_channel_state - one channel of the VM, with its subscribers
+ * @publisher: in: the channel's publisher.
+ * @key: in: the channel's key.
+ * @subscribers: in: user address of room for @nr_subscribers __u64 VM ids
+ *	(0 when there is no room).
+ * @nr_subscribers: in: room at @subscribers; out: how many ids it got.
+ * @flags: in: must be 0.
+ * @info: out: the channel as the VM holds it (its publication when it both
+ *	publishes and subscribes).
+ */
+struct axhvc_channel_state {
+	__u64 publisher;
+	__u64 key;
+	__u64 subscribers;
+	__u32 nr_subscribers;
+	__u32 flags;
+	struct axhvc_channel_info info;
+};
+
+/**
+ * define AXHVC_VM_GET_CHANNEL - get the state of one of the VM's channels
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument or the array cannot be read or written;
+ * * ``EINVAL`` - non-zero flags;
+ * * ``ENOENT`` - the VM neither publishes nor subscribes to the channel;
+ * * ``E2BIG`` - more subscribers than room; @info is written,
+ *   @info.nr_subscribers tells the room needed;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_GET_CHANNEL	_IOWR(AXHVC_IOCTL_MAGIC, 0x16, struct axhvc_channel_state)
+
+/* Types of &struct axhvc_event. */
+/* @peer subscribed to a channel this VM publishes or subscribes to. */
+#define AXHVC_EVENT_SUBSCRIBED		1
+/* @peer unsubscribed from such a channel (or went away). */
+#define AXHVC_EVENT_UNSUBSCRIBED	2
+/* @peer, the publisher of a channel this VM subscribes to, left it. */
+#define AXHVC_EVENT_PUBLISHER_LEFT	3
+/* Events were lost because the queue was full: list the channels again. */
+#define AXHVC_EVENT_OVERFLOW		4
+
+/** AXHVC_EVENT_QUEUE_LEN - events a VM fd queues before it overflows. */
+#define AXHVC_EVENT_QUEUE_LEN	64
+
+/**
+ * struct axhvc_event - a channel event, read() from the VM fd
+ * @type: AXHVC_EVENT_* type.
+ * @reserved: 0.
+ * @publisher: the channel's publisher (0 for an overflow).
+ * @key: the channel's key (0 for an overflow).
+ * @peer: the VM the event is about (0 for an overflow).
+ *
+ * A VM fd is readable (``poll()`` reports ``POLLIN``) while events are
+ * queued; ``read()`` returns whole events, oldest first, blocks while there
+ * is none unless the fd is non-blocking (``EAGAIN``), and fails with
+ * ``EINVAL`` for a buffer smaller than one event. When the queue was full
+ * and events were dropped, one %AXHVC_EVENT_OVERFLOW follows the queued
+ * ones.
+ */
+struct axhvc_event {
+	__u32 type;
+	__u32 reserved;
+	__u64 publisher;
+	__u64 key;
+	__u64 peer;
+};
 
 #endif /* _UAPI_AXHVC_H */

@@ -32,3 +32,16 @@ guest_func guest_axhvc_debug
 	guest_report_arg 2, x0
 	guest_done x19
 guest_endfunc guest_axhvc_debug
+
+/* x0 = GPA (8-byte aligned): DONE(the u64 there). */
+guest_func guest_axhvc_peek
+	ldr	x19, [x0]
+	guest_done x19
+guest_endfunc guest_axhvc_peek
+
+/* x0 = GPA (8-byte aligned), x1 = value: store it there; DONE(0). */
+guest_func guest_axhvc_poke
+	str	x1, [x0]
+	dsb	sy
+	guest_done
+guest_endfunc guest_axhvc_poke

@@ -13,4 +13,10 @@
  */
 extern const char guest_axhvc_debug[];
 
+/* x0 = GPA: DONE(the u64 at x0). */
+extern const char guest_axhvc_peek[];
+
+/* x0 = GPA, x1 = value: stores x1 at x0; DONE(0). */
+extern const char guest_axhvc_poke[];
+
 #endif /* AXHVC_SELFTEST_GUEST_AXHVC_H */
