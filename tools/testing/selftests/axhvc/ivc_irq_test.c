@@ -23,17 +23,8 @@
 #include "kselftest_harness.h"
 #include "vmm.h"
 #include "guest_gic.h"
-#include <axhvc.h>
+#include "hypercall_lib.h"
 
-/* lib/guest_hypercall.S: one hvc #0, then a store of x0 to [x28]. */
-extern const char guest_hvc_probe[];
-
-#define AXHVC_DEV	"/dev/axhvc"
-/* guest_hvc_probe stops with a store here: outside RAM, the report page, the GIC. */
-#define PROBE_GPA	0x0B000000ULL
-#define IVC_BASE	0xD0000000ULL
-#define IVC_SIZE	(16ULL << 20)
-#define RUN_TIMEOUT_MS	20000
 /* The doorbell's GSI and the SPI the guest sees it as. */
 #define DOORBELL_GSI	9
 #define DOORBELL_INTID	(DOORBELL_GSI + 32)
@@ -46,51 +37,6 @@ extern const char guest_hvc_probe[];
 #define VM_B		2	/* subscriber, the notify target */
 #define VM_NONE		3	/* registered nowhere */
 #define CHANNEL_KEY	0x1bd
-
-static bool intercept_available(int axfd)
-{
-	struct axhvc_api_version v = { 0 };
-
-	return !ioctl(axfd, AXHVC_GET_API_VERSION, &v) &&
-	       (v.features & AXHVC_FEATURE_INTERCEPT);
-}
-
-/*
- * Register @vm with axhvc as AxVisor VM @id, with its RAM, and, for the
- * forwarded route, KVM's SMCCC filter for codes 0..7 (before the VM first
- * runs). Returns the VM fd or -errno.
- */
-static int register_vm(int axfd, struct vmm_vm *vm, __u64 id, bool intercept)
-{
-	struct axhvc_vm_config conf = {
-		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = IVC_SIZE,
-		.flags = intercept ? AXHVC_VM_F_INTERCEPT : 0,
-		.kvm_fd = intercept ? vm->fd : 0,
-	};
-	struct axhvc_mem_region ram = {
-		.gpa = vm->ram_gpa, .size = vm->ram_size,
-		.uaddr = (unsigned long)vm->ram,
-	};
-	int fd, err;
-
-	fd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, AXHVC_VM_ADD_MEM_REGION, &ram)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!intercept) {
-		err = vmm_smccc_filter(vm, 0, AXHVC_HC_COUNT,
-				       KVM_SMCCC_FILTER_FWD_TO_USER);
-		if (err) {
-			close(fd);
-			return err;
-		}
-	}
-	return fd;
-}
 
 /*
  * One hypercall x0..x4 = @x from @vcpu, whose VM has axhvc fd @vmfd: the
@@ -301,28 +247,22 @@ FIXTURE_VARIANT_ADD(ivc_irq, intercept) { .intercept = true };
 
 FIXTURE_SETUP(ivc_irq)
 {
-	const char *why = vmm_kvm_unavailable();
+	const char *why = axhvc_open_for_test(&self->axfd, variant->intercept);
 	struct axhvc_doorbell db = { 0 };
 
-	self->axfd = -1;
 	self->vmfd_a = -1;
 	self->vmfd_b = -1;
 	self->efd = -1;
 	if (why)
 		SKIP(return, "%s", why);
-	self->axfd = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
-	if (self->axfd < 0)
-		SKIP(return, AXHVC_DEV ": %s (is axhvc.ko loaded?)", strerror(errno));
-	if (variant->intercept && !intercept_available(self->axfd))
-		SKIP(return, "this kernel does not let axhvc intercept");
 
 	self->vm_a = vmm_vm_create_with_vcpus(1, 0);
 	ASSERT_NE(NULL, self->vm_a);
 	self->vm_b = vmm_vm_create_with_vcpus(1, 0);
 	ASSERT_NE(NULL, self->vm_b);
-	self->vmfd_a = register_vm(self->axfd, self->vm_a, VM_A, variant->intercept);
+	self->vmfd_a = register_vm(self->axfd, self->vm_a, VM_A, 0, variant->intercept, true);
 	ASSERT_LE(0, self->vmfd_a) TH_LOG("register A: %s", strerror(-self->vmfd_a));
-	self->vmfd_b = register_vm(self->axfd, self->vm_b, VM_B, variant->intercept);
+	self->vmfd_b = register_vm(self->axfd, self->vm_b, VM_B, 0, variant->intercept, true);
 	ASSERT_LE(0, self->vmfd_b) TH_LOG("register B: %s", strerror(-self->vmfd_b));
 
 	/* B's doorbell: one eventfd, B's SPI through KVM_IRQFD and axhvc's bell. */
@@ -351,14 +291,14 @@ FIXTURE_TEARDOWN(ivc_irq)
 		close(self->axfd);
 }
 
-/* What CALL_ON() evaluates to when the call itself went wrong. */
+/* What CALL_ASYNC() evaluates to when the call itself went wrong. */
 #define CALL_BROKEN	0xbad0ca11ULL
 
 /*
  * A hypercall from @vm's guest; evaluates to its x0. It only EXPECTs, so
  * it is safe while the waiter thread runs a vCPU.
  */
-#define CALL_ON(vm, vmfd, ...)	({					\
+#define CALL_ASYNC(vm, vmfd, ...)	({					\
 	const __u64 __x[5] = { __VA_ARGS__ };				\
 	unsigned int __exits = 0;					\
 	__u64 __x0 = CALL_BROKEN;					\
@@ -367,8 +307,8 @@ FIXTURE_TEARDOWN(ivc_irq)
 	EXPECT_EQ(variant->intercept ? 0 : 1, __exits)			\
 		TH_LOG("KVM_EXIT_HYPERCALLs for one call");		\
 	__x0; })
-#define CALL_A(...)	CALL_ON(self->vm_a, self->vmfd_a, __VA_ARGS__)
-#define CALL_B(...)	CALL_ON(self->vm_b, self->vmfd_b, __VA_ARGS__)
+#define CALL_A(...)	CALL_ASYNC(self->vm_a, self->vmfd_a, __VA_ARGS__)
+#define CALL_B(...)	CALL_ASYNC(self->vm_b, self->vmfd_b, __VA_ARGS__)
 
 /* Notifies that must not ring B: B is not a member, or not the channel. */
 struct negative_ctx {
