@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -694,6 +696,110 @@ TEST(sigkill_mid_loop_leaves_nothing)
 		       (unsigned long long)__atomic_load_n(rounds, __ATOMIC_ACQUIRE));
 	}
 	munmap(rounds, 4096);
+	close(axfd);
+}
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_TEST	CGROUP_ROOT "/axhvc-memcg-test"
+
+/* Write @val to cgroup file @path; 0 or -errno. */
+static int cg_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static long cg_memory_current(void)
+{
+	FILE *f = fopen(CGROUP_TEST "/memory.current", "r");
+	long v = -1;
+
+	if (f && fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+#define MEMCG_CHANNELS	32
+#define MEMCG_CHANNEL	(64 * 1024)
+
+/*
+ * The child VMM, in a memory cgroup of its own, publishes channels; the
+ * cgroup's usage must grow by at least their pages, and shrink back when
+ * the VM goes.
+ */
+TEST(publisher_pays_in_its_memcg)
+{
+	int axfd, up[2], down[2], status;
+	const char *why = axhvc_open_for_test(&axfd, false);
+	long before, during, after;
+	pid_t child;
+	char c;
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+		SKIP(return, "no cgroup2: %s", strerror(errno));
+	if (cg_write(CGROUP_ROOT "/cgroup.subtree_control", "+memory"))
+		SKIP(return, "no memory controller");
+	ASSERT_TRUE(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+	/* up: child to parent ("ready", "published"); down: parent to child ("go on"). */
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct _test_data_ivc d = { 0 }, *ivc = &d;
+		char pid[32];
+		int i;
+
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (cg_write(CGROUP_TEST "/cgroup.procs", pid) ||
+		    ivc_vm_create(&d.a, axfd, ID_A, false, IVC_SIZE))
+			_exit(2);
+		d.a_buf = vmm_guest_alloc(d.a.vm, 4096);
+		if (write(up[1], "r", 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(3);
+		for (i = 0; i < MEMCG_CHANNELS; i++)
+			if (!publish(_metadata, ivc, i, MEMCG_CHANNEL))
+				_exit(4);
+		if (write(up[1], "p", 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(5);
+		ivc_vm_destroy(&d.a);
+		_exit(0);
+	}
+
+	ASSERT_EQ(1, read(up[0], &c, 1));
+	before = cg_memory_current();
+	ASSERT_EQ(1, write(down[1], "g", 1));
+	ASSERT_EQ(1, read(up[0], &c, 1));
+	during = cg_memory_current();
+	ASSERT_EQ(1, write(down[1], "g", 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("child status %#x", status);
+	after = cg_memory_current();
+	rmdir(CGROUP_TEST);
+
+	ksft_print_msg("VMM memcg: %ld KiB before, %ld KiB with %d channels of %d KiB, %ld KiB after\n",
+		       before / 1024, during / 1024, MEMCG_CHANNELS,
+		       MEMCG_CHANNEL / 1024, after / 1024);
+	/* Charged while held, uncharged when the VMM is gone. */
+	EXPECT_LE((long)MEMCG_CHANNELS * MEMCG_CHANNEL, during - before);
+	EXPECT_LE((long)MEMCG_CHANNELS * MEMCG_CHANNEL, during - after);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
 	close(axfd);
 }
 
