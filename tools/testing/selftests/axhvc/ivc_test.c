@@ -790,7 +790,7 @@ TEST(publisher_pays_in_its_memcg)
 	after = cg_memory_current();
 	rmdir(CGROUP_TEST);
 
-	ksft_print_msg("VMM memcg: %ld KiB before, %ld KiB with %d channels of %d KiB, %ld KiB after\n",
+	ksft_print_msg("memcg: %ld KiB before, %ld KiB with %d channels of %d KiB, %ld KiB after\n",
 		       before / 1024, during / 1024, MEMCG_CHANNELS,
 		       MEMCG_CHANNEL / 1024, after / 1024);
 	/* Charged while held, uncharged when the VMM is gone. */
