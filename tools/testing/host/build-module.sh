@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build-module.sh stock|debug [extra make args...]
-# Build axhvc.ko (and axhvc_kunit.ko where the kernel has KUnit) in a build
+# Build axhvc.ko (and axhvc_kunit.ko where the kernel has KUnit, and the
+# test-only testhw/axhvc_testhw.ko) in a build
 # directory of its own per kernel, so that the two builds never mix objects.
 # Prints the build directory on stdout; the compiler's output goes to stderr.
 set -euo pipefail
@@ -21,6 +22,7 @@ mkdir -p "$out"
 # Mirror the module sources; a stale object of a deleted file must not linger.
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude 'modules.order' --exclude 'Module.symvers' \
-	"$top/Kbuild" "$top"/*.c "$top"/*.h "$top/include" "$out/" >&2
+	"$top/Kbuild" "$top"/*.c "$top"/*.h "$top/include" \
+	"$top/tools/testing/testhw" "$out/" >&2
 make -C "$kdir" M="$out" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" "$@" modules >&2
 echo "$out"

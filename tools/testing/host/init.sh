@@ -68,6 +68,8 @@ run_checks()
 say "kernel $(uname -r) on $(grep -c ^processor /proc/cpuinfo) CPUs, mode ${axhvc_mode:-none}"
 [ -c /dev/kvm ] || say "warning: no /dev/kvm"
 insmod /axhvc/axhvc.ko || say "error: insmod axhvc.ko failed"
+# The tests' own helper (raises host interrupts); never part of a real host.
+insmod /axhvc/axhvc_testhw.ko || say "error: insmod axhvc_testhw.ko failed"
 case "${axhvc_mode:-}" in
 check)	run_checks ;;
 demo)	sh /axhvc/demo.sh ;;

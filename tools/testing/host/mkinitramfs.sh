@@ -20,5 +20,6 @@ cp "$top/tools/testing/host/demo-guest.sh" "$stage/axhvc/demo.sh"
 chmod +x "$stage/init"
 cp "$moddir/axhvc.ko" "$stage/axhvc/"
 [ ! -e "$moddir/axhvc_kunit.ko" ] || cp "$moddir/axhvc_kunit.ko" "$stage/axhvc/"
+cp "$moddir/testhw/axhvc_testhw.ko" "$stage/axhvc/"
 make -s -C "$top/tools/testing/selftests/axhvc" install DESTDIR="$stage/axhvc/tests" >/dev/null
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axhvc_testhw: a test-only module for axhvc's kselftests in the emulated
+ * arm64 KVM host. It gives the tests what userspace cannot reach, through
+ * debugfs (axhvc_testhw/):
+ *
+ * gic          read: "gicd <pa> gicr <pa> typer <hex> iidr <hex>", the
+ *              device tree's arm,gic-v3 node and the distributor's TYPER and
+ *              IIDR read through a mapping of this module's own: what axhvc
+ *              must report.
+ * spi_pending  write "<spi> <0|1>": clear or set the pending state of GIC
+ *              SPI <spi> (INTID spi + 32) in the distributor, as a device
+ *              raising its interrupt would. The SPI must already be mapped
+ *              to a Linux IRQ (axhvc does that when it forwards one).
+ *
+ * Not for production kernels: it lets root raise any host interrupt.
+ */
+#include <linux/debugfs.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+
+static struct dentry *testhw_dir;
+
+static struct device_node *testhw_gic_node(void)
+{
+	return of_find_compatible_node(NULL, NULL, "arm,gic-v3");
+}
+
+static int testhw_gic_show(struct seq_file *m, void *unused)
+{
+	struct device_node *np = testhw_gic_node();
+	struct resource d, r;
+	void __iomem *base;
+	int ret = -ENODEV;
+
+	if (!np)
+		return -ENODEV;
+	if (of_address_to_resource(np, 0, &d) || of_address_to_resource(np, 1, &r))
+		goto out;
+	base = ioremap(d.start, SZ_64K);
+	if (!base) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* TYPER and IIDR are read-only identification registers. */
+	seq_printf(m, "gicd %#llx gicr %#llx typer %#x iidr %#x\n",
+		   (u64)d.start, (u64)r.start, readl_relaxed(base + GICD_TYPER),
+		   readl_relaxed(base + GICD_IIDR));
+	iounmap(base);
+	ret = 0;
+out:
+	of_node_put(np);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(testhw_gic);
+
+static ssize_t testhw_spi_pending_write(struct file *file,
+					const char __user *ubuf, size_t len,
+					loff_t *ppos)
+{
+	struct irq_domain *domain;
+	struct device_node *np;
+	unsigned int spi, on, irq;
+	char buf[32];
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u", &spi, &on) != 2 || on > 1)
+		return -EINVAL;
+	np = testhw_gic_node();
+	if (!np)
+		return -ENODEV;
+	domain = irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED);
+	of_node_put(np);
+	if (!domain)
+		return -ENODEV;
+	irq = irq_find_mapping(domain, spi + 32);
+	if (!irq)
+		return -ENOENT;
+	ret = irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, on);
+	return ret ?: len;
+}
+
+static const struct file_operations testhw_spi_pending_fops = {
+	.owner	= THIS_MODULE,
+	.write	= testhw_spi_pending_write,
+};
+
+static int __init testhw_init(void)
+{
+	testhw_dir = debugfs_create_dir("axhvc_testhw", NULL);
+	debugfs_create_file("gic", 0400, testhw_dir, NULL, &testhw_gic_fops);
+	debugfs_create_file("spi_pending", 0200, testhw_dir, NULL,
+			    &testhw_spi_pending_fops);
+	return 0;
+}
+
+static void __exit testhw_exit(void)
+{
+	debugfs_remove_recursive(testhw_dir);
+}
+
+module_init(testhw_init);
+module_exit(testhw_exit);
+
+MODULE_DESCRIPTION("Test-only helper for axhvc's kselftests (raises host interrupts)");
+MODULE_AUTHOR("The axhvc developers");
+MODULE_LICENSE("GPL");
