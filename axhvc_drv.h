@@ -15,6 +15,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include <uapi/axhvc.h>
 
@@ -74,6 +75,10 @@ enum axhvc_route {
  * @ev_head: oldest queued event.
  * @ev_count: how many events are queued.
  * @ev_lost: events were dropped since the queue was last drained.
+ *
+ * @irq_lock: protects @irq_routes and the forwards hanging off it
+ *	(vgic_bridge_irq.c).
+ * @irq_routes: guest INTID -> how to raise it, and the host IRQ forwarded.
  */
 struct axhvc_vm {
 	u64 vm_id;
@@ -104,6 +109,8 @@ struct axhvc_vm {
 	unsigned int ev_head;
 	unsigned int ev_count;
 	bool ev_lost;
+	struct mutex irq_lock;		/* see above */
+	struct xarray irq_routes;
 };
 
 /* axhvc_vm.c */
@@ -146,6 +153,15 @@ void axhvc_ivc_exit(void);
  */
 typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
 				  void *ctx);
+
+/* vgic_bridge_irq.c */
+int axhvc_vm_inject_irq(struct axhvc_vm *vm, u32 intid);
+int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd);
+int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
+void axhvc_vm_irq_init(struct axhvc_vm *vm);
+void axhvc_vm_irq_release(struct axhvc_vm *vm);
 
 /* axhvc_hypercall.c */
 

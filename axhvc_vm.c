@@ -290,6 +290,44 @@ static long axhvc_vm_get_channel(struct axhvc_vm *vm, void __user *argp)
 	return ret;
 }
 
+static long axhvc_vm_irq_ioctl(struct axhvc_vm *vm, unsigned int cmd,
+			       void __user *argp)
+{
+	struct axhvc_irq_forward fwd;
+	struct axhvc_irq_route route;
+	struct axhvc_irq_state st;
+	struct axhvc_irq irq;
+	int ret;
+
+	switch (cmd) {
+	case AXHVC_VM_SET_IRQ_ROUTE:
+		if (copy_from_user(&route, argp, sizeof(route)))
+			return -EFAULT;
+		if (route.flags || route.reserved)
+			return -EINVAL;
+		return axhvc_vm_set_irq_route(vm, route.intid, route.eventfd);
+	case AXHVC_VM_INJECT_IRQ:
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		if (irq.flags)
+			return -EINVAL;
+		return axhvc_vm_inject_irq(vm, irq.intid);
+	case AXHVC_VM_FORWARD_IRQ:
+	case AXHVC_VM_UNFORWARD_IRQ:
+		if (copy_from_user(&fwd, argp, sizeof(fwd)))
+			return -EFAULT;
+		return cmd == AXHVC_VM_FORWARD_IRQ ? axhvc_vm_forward_irq(vm, &fwd) :
+						     axhvc_vm_unforward_irq(vm, &fwd);
+	default:
+		if (copy_from_user(&st, argp, sizeof(st)))
+			return -EFAULT;
+		ret = axhvc_vm_irq_state(vm, &st);
+		if (!ret && copy_to_user(argp, &st, sizeof(st)))
+			ret = -EFAULT;
+		return ret;
+	}
+}
+
 static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_hypercall hc;
@@ -328,6 +366,11 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 	case AXHVC_VM_SET_ALLOWLIST:
 	case AXHVC_VM_LIST_CHANNELS:
 	case AXHVC_VM_GET_CHANNEL:
+	case AXHVC_VM_SET_IRQ_ROUTE:
+	case AXHVC_VM_INJECT_IRQ:
+	case AXHVC_VM_FORWARD_IRQ:
+	case AXHVC_VM_UNFORWARD_IRQ:
+	case AXHVC_VM_GET_IRQ_STATE:
 		break;
 	default:
 		return -ENOTTY;
@@ -351,8 +394,9 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_vm_list_channels(vm, argp);
 	case AXHVC_VM_GET_CHANNEL:
 		return axhvc_vm_get_channel(vm, argp);
+	default:
+		return axhvc_vm_irq_ioctl(vm, cmd, argp);
 	}
-	return -ENOTTY;
 }
 
 /**
@@ -483,6 +527,7 @@ static int axhvc_vm_release(struct inode *inode, struct file *file)
 		axhvc_kvm_unbind(vm);
 	xa_erase(&axhvc_vms, vm->vm_id);
 	axhvc_ivc_vm_release(vm);
+	axhvc_vm_irq_release(vm);
 	axhvc_vm_put(vm);
 	return 0;
 }
@@ -534,6 +579,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	spin_lock_init(&vm->events_lock);
 	init_waitqueue_head(&vm->events_wq);
 	axhvc_ivc_vm_init(vm);
+	axhvc_vm_irq_init(vm);
 
 	if (conf.flags & AXHVC_VM_F_INTERCEPT) {
 		vm->kvm = axhvc_kvm_get_from_fd(conf.kvm_fd);
@@ -586,6 +632,7 @@ erase_id:
 	xa_erase(&axhvc_vms, vm->vm_id);
 put_vm:
 	axhvc_ivc_vm_release(vm);
+	axhvc_vm_irq_release(vm);
 	axhvc_vm_put(vm);
 	return ret;
 }

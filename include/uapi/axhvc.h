@@ -446,4 +446,147 @@ struct axhvc_event {
 	__u64 peer;
 };
 
+/**
+ * struct axhvc_irq_route - a guest interrupt the VMM wired to an eventfd
+ * @intid: in: the guest INTID, an SPI (32..1019).
+ * @eventfd: in: an eventfd the VMM bound to @intid with KVM_IRQFD (GSI
+ *	@intid - 32), or -1 to remove the route.
+ * @flags: in: must be 0.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_irq_route {
+	__u32 intid;
+	__s32 eventfd;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * define AXHVC_VM_SET_IRQ_ROUTE - tell axhvc how to raise a guest INTID
+ *
+ * AxVisor's hardware_inject_virtual_interrupt() on KVM: axhvc raises the
+ * INTID by signalling the eventfd (AXHVC_VM_INJECT_IRQ, forwarded host
+ * interrupts). A new route replaces the old one.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read;
+ * * ``EINVAL`` - non-zero flags or reserved, or @intid is not an SPI;
+ * * ``EBADF`` - @eventfd is neither -1 nor an eventfd;
+ * * ``ENOENT`` - removing a route that does not exist;
+ * * ``EBUSY`` - removing or replacing a route a host IRQ is forwarded to;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_SET_IRQ_ROUTE	_IOW(AXHVC_IOCTL_MAGIC, 0x17, struct axhvc_irq_route)
+
+/**
+ * struct axhvc_irq - a guest interrupt
+ * @intid: in: the guest INTID.
+ * @flags: in: must be 0.
+ */
+struct axhvc_irq {
+	__u32 intid;
+	__u32 flags;
+};
+
+/**
+ * define AXHVC_VM_INJECT_IRQ - raise a guest interrupt
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read;
+ * * ``EINVAL`` - non-zero flags;
+ * * ``ENOENT`` - @intid has no route (AXHVC_VM_SET_IRQ_ROUTE);
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_INJECT_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x18, struct axhvc_irq)
+
+/* Flags of &struct axhvc_irq_forward. */
+/* @host_irq is a GIC SPI number (INTID - 32), not a Linux IRQ number. */
+#define AXHVC_FWD_F_GIC_SPI	(1U << 0)
+/* Level-triggered: masked from the interrupt until the guest's EOI. */
+#define AXHVC_FWD_F_LEVEL	(1U << 1)
+
+/**
+ * struct axhvc_irq_forward - a host interrupt to forward to a guest
+ * @host_irq: in: the host interrupt: a Linux IRQ number, or with
+ *	%AXHVC_FWD_F_GIC_SPI a GIC SPI number (0..987).
+ * @flags: in: AXHVC_FWD_F_* flags.
+ * @intid: in: the guest INTID to raise; it must have a route.
+ * @resamplefd: in: with %AXHVC_FWD_F_LEVEL, the resample eventfd of the
+ *	route's irqfd (KVM_IRQFD_FLAG_RESAMPLE), which KVM signals at the
+ *	guest's EOI; otherwise -1.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_irq_forward {
+	__u32 host_irq;
+	__u32 flags;
+	__u32 intid;
+	__s32 resamplefd;
+	__u64 reserved;
+};
+
+/**
+ * define AXHVC_VM_FORWARD_IRQ - forward a host interrupt to a guest
+ *
+ * AxVisor's fetch_irq() / handle_irq() on KVM: axhvc takes the host IRQ
+ * (request_irq(), not shared), and on each interrupt raises the guest
+ * INTID. A level-triggered line is masked until the guest EOIs it. The IRQ
+ * is released with AXHVC_VM_UNFORWARD_IRQ or when the VM goes away.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read;
+ * * ``EINVAL`` - unknown flags, non-zero reserved, an SPI out of range, or a
+ *   resample fd given without %AXHVC_FWD_F_LEVEL (or missing with it);
+ * * ``ENOENT`` - @intid has no route, or @host_irq is no Linux IRQ;
+ * * ``EBUSY`` - the host IRQ is in use (by a driver, or forwarded already),
+ *   or @intid has a host IRQ forwarded already;
+ * * ``EBADF`` - @resamplefd is not an eventfd;
+ * * ``ENODEV`` - with %AXHVC_FWD_F_GIC_SPI, the host has no GICv3 in its
+ *   device tree;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller is not the process that created the VM.
+ */
+#define AXHVC_VM_FORWARD_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x19, struct axhvc_irq_forward)
+
+/**
+ * define AXHVC_VM_UNFORWARD_IRQ - stop forwarding a host interrupt
+ *
+ * Takes a &struct axhvc_irq_forward naming the host IRQ as
+ * AXHVC_VM_FORWARD_IRQ did (@host_irq and %AXHVC_FWD_F_GIC_SPI; @intid and
+ * @resamplefd are ignored).
+ *
+ * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (other flags or
+ * reserved), ``ENOENT`` (not forwarded by this VM) or ``EPERM``.
+ */
+#define AXHVC_VM_UNFORWARD_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x1a, struct axhvc_irq_forward)
+
+/**
+ * struct axhvc_irq_state - a forwarded host interrupt's history
+ * @intid: in: the guest INTID the host IRQ is forwarded to.
+ * @host_irq: out: the Linux IRQ number.
+ * @fired: out: interrupts taken from the host (fetched and handled).
+ * @unmasked: out: guest EOIs that unmasked a level-triggered line.
+ * @masked: out: 1 while the line waits for the guest's EOI.
+ * @reserved: out: 0.
+ */
+struct axhvc_irq_state {
+	__u32 intid;
+	__u32 host_irq;
+	__u64 fired;
+	__u64 unmasked;
+	__u32 masked;
+	__u32 reserved;
+};
+
+/**
+ * define AXHVC_VM_GET_IRQ_STATE - what a forwarded host interrupt did
+ *
+ * Return: 0, or -1 with errno set to ``EFAULT``, ``ENOENT`` (no host IRQ is
+ * forwarded to @intid) or ``EPERM``.
+ */
+#define AXHVC_VM_GET_IRQ_STATE	_IOWR(AXHVC_IOCTL_MAGIC, 0x1b, struct axhvc_irq_state)
+
 #endif /* _UAPI_AXHVC_H */

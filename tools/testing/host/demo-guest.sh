@@ -46,7 +46,7 @@ step "two VMs share an IVC channel: A publishes, B subscribes, each guest reads 
 echo "channels left on the host: $(tr '\n' ' ' < /sys/kernel/debug/axhvc/ivc)"
 
 step "HIVCNotify: VM A rings VM B's doorbell, B's guest takes the SPI"
-/axhvc/tests/ivc_irq_test -r ivc_irq.intercept.notify_raises_target_irq 2>&1 |
+/axhvc/tests/guest_irq_test -r ivc_irq.intercept.notify_raises_target_irq 2>&1 |
 	grep -E 'INTID|^(ok|not ok) '
 
 step "unloading axhvc.ko"

@@ -109,17 +109,19 @@ guest_gic_irq:
 	.popsection
 
 /*
- * x0 = INTID of an SPI, x1 = WFI wakeups without an interrupt tolerated.
- * See guest_gic.h for the reports.
+ * x0 = INTID of an SPI, x1 = WFI wakeups without an interrupt tolerated,
+ * x2 = 1 for a level-triggered SPI. See guest_gic.h for the reports.
  *
  * x19 INTID, x20 wakeup budget, x21 GICD base, x22 byte offset of the
  * SPI's word in the 1-bit-per-INTID registers, x23 wakeups without an
- * interrupt, x25 the SPI's bit in that word; x26/x27 belong to the
- * handler. x9..x15 are scratch (no HVC here to clobber them).
+ * interrupt, x24 level-triggered, x25 the SPI's bit in that word;
+ * x26/x27 belong to the handler. x9..x15 are scratch (no HVC here to
+ * clobber them).
  */
 guest_func guest_gic_wait_irq
 	mov	x19, x0
 	mov	x20, x1
+	mov	x24, x2
 	cmp	x19, #32
 	b.lo	9f
 	cmp	x19, #GUEST_GIC_SPECIAL
@@ -175,9 +177,10 @@ guest_func guest_gic_wait_irq
 	strb	w9, [x10, x19]
 
 	/*
-	 * Edge-triggered, which is what an irqfd is: KVM asserts the line
-	 * and may never lower it, which as a level interrupt would fire again
-	 * after every EOI.
+	 * Edge-triggered, which is what a plain irqfd is: KVM asserts the
+	 * line and may never lower it, which as a level interrupt would fire
+	 * again after every EOI. Level (x24) for a resampling irqfd, which
+	 * KVM lowers at the EOI.
 	 */
 	add	x10, x21, #GICD_ICFGR
 	lsr	x11, x19, #4
@@ -188,8 +191,10 @@ guest_func guest_gic_wait_irq
 	mov	w13, #1
 	lsl	w13, w13, w12
 	ldr	w9, [x10, x11]
+	bic	w9, w9, w13
+	cbnz	x24, 6f
 	orr	w9, w9, w13
-	str	w9, [x10, x11]
+6:	str	w9, [x10, x11]
 
 	add	x10, x21, #GICD_IROUTER		/* Aff3..0 = 0: vCPU 0 */
 	str	xzr, [x10, x19, lsl #3]

@@ -21,11 +21,13 @@
  * guest_gic_wait_irq - take SPI x0 once, with a GIC set up by the guest
  *
  * x0 = INTID of an SPI (32..1019) that the host will raise; x1 = how many
- * WFI wakeups without an interrupt the guest tolerates (0 means none).
+ * WFI wakeups without an interrupt the guest tolerates (0 means none);
+ * x2 = 1 to leave the SPI level-triggered (for an irqfd with
+ * KVM_IRQFD_FLAG_RESAMPLE), 0 for edge-triggered.
  * Must run on vCPU 0 (the SPI is routed to affinity 0).
  *
  * Sets up the GIC (CPU interface, distributor, vCPU 0's redistributor,
- * the SPI as an edge-triggered group 1 interrupt routed to vCPU 0) and
+ * the SPI as a group 1 interrupt routed to vCPU 0) and
  * points VBAR_EL1 at guest_gic_vectors. Then:
  *
  * - VALUE(GUEST_GIC_READY, INTID): the GIC is set up; the host may raise

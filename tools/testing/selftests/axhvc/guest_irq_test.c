@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * HIVCNotify raises an interrupt the target guest really takes.
+ * Interrupts a guest really takes: KVM's irqfd alone, HIVCNotify on a
+ * doorbell, and the ArchIf bridge (AXHVC_VM_INJECT_IRQ, host SPIs forwarded
+ * with AXHVC_VM_FORWARD_IRQ, level-triggered ones unmasked at the guest's
+ * EOI).
  *
  * The target guest (lib/guest_gic.S) sets up its GIC, installs its own
  * vector table and waits in WFI until its IRQ handler has acknowledged an
@@ -112,17 +115,17 @@ static bool run_to_value(struct __test_metadata *_metadata,
 }
 
 /*
- * Starts guest_gic_wait_irq for @intid on @vcpu and runs it until it has
- * its GIC set up and has shown that it took no interrupt and has none
- * pending. @between runs between the two reports: whatever must not raise
+ * Starts guest_gic_wait_irq for @intid (level-triggered if @level) on
+ * @vcpu and runs it until it has its GIC set up and has shown that it took
+ * no interrupt and has none pending. @between runs between the two reports: whatever must not raise
  * the SPI. The vCPU is left stopped at the second report.
  */
 static bool guest_gic_arm(struct __test_metadata *_metadata,
-			  struct vmm_vcpu *vcpu, __u64 intid,
+			  struct vmm_vcpu *vcpu, __u64 intid, __u64 level,
 			  void (*between)(struct __test_metadata *, void *),
 			  void *opaque)
 {
-	if (vmm_vcpu_start(vcpu, guest_gic_wait_irq, 2, intid, MAX_WAKEUPS) ||
+	if (vmm_vcpu_start(vcpu, guest_gic_wait_irq, 3, intid, MAX_WAKEUPS, level) ||
 	    !run_to_value(_metadata, vcpu, GUEST_GIC_READY))
 		return false;
 	EXPECT_EQ(intid, vcpu->report.args[1]);
@@ -218,7 +221,7 @@ TEST(irqfd_reaches_guest)
 	ASSERT_EQ(0, vmm_irqfd_assign(vm, DOORBELL_GSI, efd));
 
 	ASSERT_TRUE(guest_gic_arm(_metadata, vm->vcpus[0], DOORBELL_INTID,
-				  NULL, NULL));
+				  0, NULL, NULL));
 	ASSERT_EQ(0, irq_waiter_start(&w, vm->vcpus[0]));
 	usleep(QUIET_US);
 	EXPECT_FALSE(irq_waiter_finished(&w)) TH_LOG("the guest did not wait");
@@ -355,7 +358,7 @@ TEST_F(ivc_irq, notify_raises_target_irq)
 	 * it must come out of its IRQ window with nothing taken or pending.
 	 */
 	ASSERT_TRUE(guest_gic_arm(_metadata, self->vm_b->vcpus[0], DOORBELL_INTID,
-				  notify_non_members, &ctx));
+				  0, notify_non_members, &ctx));
 
 	/* B waits in WFI in its thread; a failing notify must not wake it. */
 	ASSERT_EQ(0, irq_waiter_start(&w, self->vm_b->vcpus[0]));
@@ -368,6 +371,281 @@ TEST_F(ivc_irq, notify_raises_target_irq)
 	/* The real one: A's guest rings B, B's guest takes the SPI. */
 	EXPECT_EQ(0, CALL_A(AXHVC_HC_IVC_NOTIFY, VM_A, CHANNEL_KEY, VM_B));
 	irq_waiter_check(_metadata, &w, DOORBELL_INTID);
+}
+
+#define TESTHW_SPI	"/sys/kernel/debug/axhvc_testhw/spi_pending"
+/* Spare SPIs of QEMU's virt machine: no device uses them. */
+#define SPARE_SPI_EDGE	250
+#define SPARE_SPI_LEVEL	251
+#define LEVEL_GSI	10
+#define LEVEL_INTID	(LEVEL_GSI + 32)
+
+/* One VM registered with axhvc, its edge irqfd (INTID 41) routed. */
+FIXTURE(bridge) {
+	int axfd;
+	struct vmm_vm *vm;
+	int vmfd;
+	int efd;
+};
+
+FIXTURE_SETUP(bridge)
+{
+	const char *why = axhvc_open_for_test(&self->axfd, false);
+	struct axhvc_irq_route route = { .intid = DOORBELL_INTID };
+
+	self->vmfd = -1;
+	self->efd = -1;
+	if (why)
+		SKIP(return, "%s", why);
+	self->vm = vmm_vm_create_with_vcpus(1, 0);
+	ASSERT_NE(NULL, self->vm);
+	self->vmfd = register_vm(self->axfd, self->vm, 7, 0, false, false);
+	ASSERT_LE(0, self->vmfd);
+	self->efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->efd);
+	ASSERT_EQ(0, vmm_irqfd_assign(self->vm, DOORBELL_GSI, self->efd));
+	route.eventfd = self->efd;
+	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+}
+
+FIXTURE_TEARDOWN(bridge)
+{
+	if (self->vmfd >= 0)
+		close(self->vmfd);
+	if (self->efd >= 0)
+		close(self->efd);
+	vmm_vm_destroy(self->vm);
+	if (self->axfd >= 0)
+		close(self->axfd);
+}
+
+/* Raise or lower host SPI @spi as a device would (test helper module). */
+static int host_spi(unsigned int spi, int on)
+{
+	char buf[32];
+	int fd, n, ret = 0;
+
+	fd = open(TESTHW_SPI, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%u %d", spi, on);
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int forward(int vmfd, __u32 host_irq, __u32 flags, __u32 intid,
+		   int resamplefd)
+{
+	struct axhvc_irq_forward f = {
+		.host_irq = host_irq, .flags = flags, .intid = intid,
+		.resamplefd = resamplefd,
+	};
+
+	return ioctl(vmfd, AXHVC_VM_FORWARD_IRQ, &f) ? -errno : 0;
+}
+
+static int unforward(int vmfd, __u32 host_irq, __u32 flags)
+{
+	struct axhvc_irq_forward f = { .host_irq = host_irq, .flags = flags };
+
+	return ioctl(vmfd, AXHVC_VM_UNFORWARD_IRQ, &f) ? -errno : 0;
+}
+
+static int irq_state(int vmfd, __u32 intid, struct axhvc_irq_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->intid = intid;
+	return ioctl(vmfd, AXHVC_VM_GET_IRQ_STATE, st) ? -errno : 0;
+}
+
+/* The Linux IRQ number /proc/interrupts gives a line naming @what; -1 if none. */
+static int proc_interrupts_irq(const char *what)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[512];
+	int irq = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, what) && sscanf(line, " %d:", &irq) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return irq;
+}
+
+/* hardware_inject_virtual_interrupt(): the guest's handler takes it. */
+TEST_F(bridge, inject_reaches_guest)
+{
+	struct axhvc_irq irq = { .intid = DOORBELL_INTID };
+	struct irq_waiter w;
+
+	ASSERT_TRUE(guest_gic_arm(_metadata, self->vm->vcpus[0], DOORBELL_INTID,
+				  0, NULL, NULL));
+	ASSERT_EQ(0, irq_waiter_start(&w, self->vm->vcpus[0]));
+	usleep(QUIET_US);
+	EXPECT_FALSE(irq_waiter_finished(&w)) TH_LOG("the guest did not wait");
+	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
+	irq_waiter_check(_metadata, &w, DOORBELL_INTID);
+}
+
+TEST_F(bridge, inject_rules)
+{
+	struct axhvc_irq_route route = { .intid = 31, .eventfd = self->efd };
+	struct axhvc_irq irq = { .intid = 43 };
+	int closed = eventfd(0, 0);
+
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
+	EXPECT_EQ(ENOENT, errno);
+	irq.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
+	EXPECT_EQ(EINVAL, errno);
+	/* SPIs only. */
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(EINVAL, errno);
+	route.intid = 1020;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(EINVAL, errno);
+	/* A closed eventfd. */
+	close(closed);
+	route = (struct axhvc_irq_route){ .intid = 43, .eventfd = closed };
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(EBADF, errno);
+	route.eventfd = -1;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(ENOENT, errno);
+	route.eventfd = self->efd;
+	route.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(EINVAL, errno);
+	/* Removed: gone. */
+	route = (struct axhvc_irq_route){ .intid = DOORBELL_INTID, .eventfd = -1 };
+	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	irq = (struct axhvc_irq){ .intid = DOORBELL_INTID };
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+/* fetch_irq()/handle_irq(): a host SPI, edge-triggered, reaches the guest. */
+TEST_F(bridge, host_spi_forwarded)
+{
+	struct axhvc_irq_state st;
+	struct irq_waiter w;
+
+	if (access(TESTHW_SPI, W_OK))
+		SKIP(return, "no " TESTHW_SPI);
+	ASSERT_EQ(0, forward(self->vmfd, SPARE_SPI_EDGE, AXHVC_FWD_F_GIC_SPI,
+			     DOORBELL_INTID, -1));
+	EXPECT_LT(0, proc_interrupts_irq("axhvc-forward"));
+	ASSERT_EQ(0, irq_state(self->vmfd, DOORBELL_INTID, &st));
+	EXPECT_EQ(0, st.fired);
+
+	ASSERT_TRUE(guest_gic_arm(_metadata, self->vm->vcpus[0], DOORBELL_INTID,
+				  0, NULL, NULL));
+	ASSERT_EQ(0, irq_waiter_start(&w, self->vm->vcpus[0]));
+	usleep(QUIET_US);
+	EXPECT_FALSE(irq_waiter_finished(&w));
+	EXPECT_EQ(0, host_spi(SPARE_SPI_EDGE, 1));
+	irq_waiter_check(_metadata, &w, DOORBELL_INTID);
+	ASSERT_EQ(0, irq_state(self->vmfd, DOORBELL_INTID, &st));
+	EXPECT_EQ(1, st.fired);
+	EXPECT_EQ(0, st.masked);
+
+	EXPECT_EQ(0, unforward(self->vmfd, SPARE_SPI_EDGE, AXHVC_FWD_F_GIC_SPI));
+	EXPECT_EQ(-1, proc_interrupts_irq("axhvc-forward"));
+	EXPECT_EQ(-ENOENT, irq_state(self->vmfd, DOORBELL_INTID, &st));
+}
+
+/* A level-triggered host SPI stays masked until the guest's EOI. */
+TEST_F(bridge, level_spi_unmasked_at_guest_eoi)
+{
+	struct axhvc_irq_route route = { .intid = LEVEL_INTID };
+	struct axhvc_irq_state st;
+	struct kvm_irqfd irqfd = { .gsi = LEVEL_GSI, .flags = KVM_IRQFD_FLAG_RESAMPLE };
+	struct irq_waiter w;
+	int efd, rfd, i;
+
+	if (access(TESTHW_SPI, W_OK))
+		SKIP(return, "no " TESTHW_SPI);
+	efd = eventfd(0, EFD_CLOEXEC);
+	rfd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, rfd);
+	irqfd.fd = efd;
+	irqfd.resamplefd = rfd;
+	ASSERT_EQ(0, ioctl(self->vm->fd, KVM_IRQFD, &irqfd));
+	route.eventfd = efd;
+	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	/* Level needs the resample eventfd, and only level takes one. */
+	EXPECT_EQ(-EINVAL, forward(self->vmfd, SPARE_SPI_LEVEL,
+				   AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL, LEVEL_INTID, -1));
+	EXPECT_EQ(-EINVAL, forward(self->vmfd, SPARE_SPI_LEVEL, AXHVC_FWD_F_GIC_SPI,
+				   LEVEL_INTID, rfd));
+	ASSERT_EQ(0, forward(self->vmfd, SPARE_SPI_LEVEL,
+			     AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL, LEVEL_INTID, rfd));
+
+	ASSERT_TRUE(guest_gic_arm(_metadata, self->vm->vcpus[0], LEVEL_INTID,
+				  1, NULL, NULL));
+	ASSERT_EQ(0, irq_waiter_start(&w, self->vm->vcpus[0]));
+	usleep(QUIET_US);
+	EXPECT_EQ(0, host_spi(SPARE_SPI_LEVEL, 1));
+	irq_waiter_check(_metadata, &w, LEVEL_INTID);
+	/* The guest EOIed: KVM signalled the resample eventfd, axhvc unmasked. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, irq_state(self->vmfd, LEVEL_INTID, &st));
+		if (st.unmasked)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(1, st.fired);
+	EXPECT_EQ(1, st.unmasked);
+	EXPECT_EQ(0, st.masked);
+	/* A route in use cannot go away under the forward. */
+	route.eventfd = -1;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0, unforward(self->vmfd, SPARE_SPI_LEVEL, AXHVC_FWD_F_GIC_SPI));
+	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	irqfd.flags |= KVM_IRQFD_FLAG_DEASSIGN;
+	EXPECT_EQ(0, ioctl(self->vm->fd, KVM_IRQFD, &irqfd));
+	close(efd);
+	close(rfd);
+}
+
+TEST_F(bridge, forward_rules)
+{
+	int uart = proc_interrupts_irq("uart-pl011");
+	int closed = eventfd(0, 0);
+
+	close(closed);
+	EXPECT_EQ(-EINVAL, forward(self->vmfd, 988, AXHVC_FWD_F_GIC_SPI,
+				   DOORBELL_INTID, -1));
+	EXPECT_EQ(-EINVAL, forward(self->vmfd, SPARE_SPI_EDGE, 1U << 7,
+				   DOORBELL_INTID, -1));
+	EXPECT_EQ(-ENOENT, forward(self->vmfd, SPARE_SPI_EDGE, AXHVC_FWD_F_GIC_SPI,
+				   DOORBELL_INTID + 5, -1)) TH_LOG("no route");
+	EXPECT_EQ(-ENOENT, forward(self->vmfd, 100000, 0, DOORBELL_INTID, -1))
+		TH_LOG("no such Linux IRQ");
+	EXPECT_EQ(-EBADF, forward(self->vmfd, SPARE_SPI_LEVEL,
+				  AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL,
+				  DOORBELL_INTID, closed));
+	/* A line a driver owns stays the driver's. */
+	EXPECT_LT(0, uart) TH_LOG("no uart-pl011 in /proc/interrupts");
+	EXPECT_EQ(-EBUSY, forward(self->vmfd, uart, 0, DOORBELL_INTID, -1));
+	/* Once per host IRQ, once per INTID. */
+	ASSERT_EQ(0, forward(self->vmfd, SPARE_SPI_EDGE, AXHVC_FWD_F_GIC_SPI,
+			     DOORBELL_INTID, -1));
+	EXPECT_EQ(-EBUSY, forward(self->vmfd, SPARE_SPI_EDGE, AXHVC_FWD_F_GIC_SPI,
+				  DOORBELL_INTID, -1));
+	EXPECT_EQ(-ENOENT, unforward(self->vmfd, SPARE_SPI_LEVEL, AXHVC_FWD_F_GIC_SPI));
+	EXPECT_EQ(-EINVAL, unforward(self->vmfd, SPARE_SPI_EDGE,
+				     AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL));
+	/* Nothing was left behind by the failures; closing the VM frees the IRQ. */
+	EXPECT_LT(0, proc_interrupts_irq("axhvc-forward"));
+	close(self->vmfd);
+	self->vmfd = -1;
+	EXPECT_EQ(-1, proc_interrupts_irq("axhvc-forward"));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AxVisor's interrupt operations on a Linux/KVM host (the IRQ half of the
+ * ArchIf bridge; host GIC discovery is in vgic_bridge.c).
+ *
+ * KVM exports nothing of its vgic, so interrupts reach a guest the way a
+ * VMM's own do: through an eventfd the VMM bound to a guest SPI with
+ * KVM_IRQFD.
+ *
+ * - hardware_inject_virtual_interrupt(): the VMM gives axhvc, per guest
+ *   INTID, the eventfd it bound to that INTID (a route); injecting signals
+ *   it (AXHVC_VM_INJECT_IRQ, or axhvc_vm_inject_irq() in the kernel).
+ * - fetch_irq() / handle_irq(): a host interrupt forwarded to a guest.
+ *   axhvc takes the host IRQ with request_irq() (the irqchip acknowledges
+ *   it: fetch), counts it and signals the guest INTID's route (handle). A
+ *   level-triggered line stays masked until the guest EOIs it, which KVM
+ *   reports through the resample eventfd of a KVM_IRQFD_FLAG_RESAMPLE
+ *   irqfd; axhvc waits on that eventfd and unmasks the line.
+ *
+ * Everything a VM set up here is undone when the VM goes away.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/of.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "axhvc_drv.h"
+
+/**
+ * struct axhvc_intid_route - a guest INTID the VMM wired to an eventfd (kernel side)
+ * @trigger: the eventfd bound with KVM_IRQFD to the INTID.
+ * @fwd: the host IRQ forwarded to the INTID, or NULL.
+ */
+struct axhvc_intid_route {
+	struct eventfd_ctx *trigger;
+	struct axhvc_irq_fwd *fwd;
+};
+
+/**
+ * struct axhvc_irq_fwd - a host IRQ forwarded to a guest INTID
+ * @vm: the VM.
+ * @irq: the Linux IRQ number.
+ * @spi: the GIC SPI the VMM named, or -1 if it named a Linux IRQ.
+ * @mapped: axhvc created the IRQ's mapping, and disposes of it.
+ * @level: level-triggered: masked from the interrupt to the guest's EOI.
+ * @route: the guest INTID's route, which outlives the forward.
+ * @resample: with @level, the resample eventfd KVM signals at the EOI.
+ * @wait: on @resample's wait queue.
+ * @pt: puts @wait there.
+ * @masked: the line is masked, waiting for the guest's EOI.
+ * @fired: interrupts taken from the host.
+ * @unmasked: EOIs that unmasked the line.
+ */
+struct axhvc_irq_fwd {
+	struct axhvc_vm *vm;
+	unsigned int irq;
+	int spi;
+	bool mapped;
+	bool level;
+	struct axhvc_intid_route *route;
+	struct eventfd_ctx *resample;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	atomic_t masked;
+	atomic64_t fired;
+	atomic64_t unmasked;
+};
+
+static void axhvc_eventfd_ring(struct eventfd_ctx *ctx)
+{
+#ifdef AXHVC_EVENTFD_SIGNAL_NO_COUNT
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/**
+ * axhvc_vm_inject_irq() - raise guest INTID @intid of @vm
+ * @vm: the VM
+ * @intid: a guest INTID the VMM routed with AXHVC_VM_SET_IRQ_ROUTE
+ *
+ * Return: 0, or -ENOENT when @intid has no route.
+ */
+int axhvc_vm_inject_irq(struct axhvc_vm *vm, u32 intid)
+{
+	struct axhvc_intid_route *r;
+	int ret = -ENOENT;
+
+	mutex_lock(&vm->irq_lock);
+	r = xa_load(&vm->irq_routes, intid);
+	if (r) {
+		axhvc_eventfd_ring(r->trigger);
+		ret = 0;
+	}
+	mutex_unlock(&vm->irq_lock);
+	return ret;
+}
+
+static void axhvc_route_free(struct axhvc_intid_route *r)
+{
+	eventfd_ctx_put(r->trigger);
+	kfree(r);
+}
+
+/**
+ * axhvc_vm_set_irq_route() - route guest INTID @intid to an eventfd
+ * @vm: the VM
+ * @intid: the guest INTID, an SPI (32..1019)
+ * @efd: an eventfd bound to @intid with KVM_IRQFD, or -1 to remove
+ *
+ * Return: 0, -EINVAL for a non-SPI INTID, -EBADF for a bad eventfd,
+ * -ENOENT when removing what is not there, -EBUSY when removing a route a
+ * host IRQ is forwarded to, or -ENOMEM.
+ */
+int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd)
+{
+	struct axhvc_intid_route *r = NULL, *old;
+	int ret;
+
+	if (intid < 32 || intid > 1019)
+		return -EINVAL;
+	if (efd != -1) {
+		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+		if (!r)
+			return -ENOMEM;
+		r->trigger = eventfd_ctx_fdget(efd);
+		if (IS_ERR(r->trigger)) {
+			kfree(r);
+			return -EBADF;
+		}
+	}
+	mutex_lock(&vm->irq_lock);
+	old = xa_load(&vm->irq_routes, intid);
+	if (old && old->fwd) {
+		ret = -EBUSY;
+	} else if (!r) {
+		ret = old ? 0 : -ENOENT;
+		if (old)
+			xa_erase(&vm->irq_routes, intid);
+	} else {
+		ret = xa_err(xa_store(&vm->irq_routes, intid, r, GFP_KERNEL_ACCOUNT));
+		if (!ret)
+			r = NULL;	/* the table has it */
+	}
+	mutex_unlock(&vm->irq_lock);
+	if (!ret && old)
+		axhvc_route_free(old);
+	if (r)
+		axhvc_route_free(r);
+	return ret;
+}
+
+/* Host IRQ handler: acknowledge (the irqchip did), count, signal the guest. */
+static irqreturn_t axhvc_fwd_handler(int irq, void *data)
+{
+	struct axhvc_irq_fwd *fwd = data;
+
+	atomic64_inc(&fwd->fired);
+	if (fwd->level) {
+		/* The device still holds the line: quiet until the guest's EOI. */
+		disable_irq_nosync(irq);
+		atomic_set(&fwd->masked, 1);
+	}
+	axhvc_eventfd_ring(fwd->route->trigger);
+	return IRQ_HANDLED;
+}
+
+/* KVM signalled the resample eventfd: the guest EOIed; unmask the line. */
+static int axhvc_fwd_resample_wakeup(wait_queue_entry_t *wait, unsigned int mode,
+				     int sync, void *key)
+{
+	struct axhvc_irq_fwd *fwd = container_of(wait, struct axhvc_irq_fwd, wait);
+	u64 cnt;
+
+	if (!(key_to_poll(key) & EPOLLIN))
+		return 0;
+	eventfd_ctx_do_read(fwd->resample, &cnt);
+	if (atomic_xchg(&fwd->masked, 0)) {
+		enable_irq(fwd->irq);
+		atomic64_inc(&fwd->unmasked);
+	}
+	return 0;
+}
+
+static void axhvc_fwd_resample_queue(struct file *file, wait_queue_head_t *wqh,
+				     poll_table *pt)
+{
+	struct axhvc_irq_fwd *fwd = container_of(pt, struct axhvc_irq_fwd, pt);
+
+	add_wait_queue(wqh, &fwd->wait);
+}
+
+/* The Linux IRQ of GIC SPI @spi, mapped now if nobody has yet. */
+static int axhvc_spi_to_irq(u32 spi, bool level, bool *mapped)
+{
+	struct irq_fwspec fwspec = { .param_count = 3 };
+	struct irq_domain *domain;
+	struct device_node *np;
+	unsigned int irq;
+
+	np = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
+	if (!np)
+		return -ENODEV;
+	fwspec.fwnode = of_fwnode_handle(np);
+	domain = irq_find_matching_fwnode(fwspec.fwnode, DOMAIN_BUS_WIRED);
+	of_node_put(np);
+	if (!domain)
+		return -ENODEV;
+	irq = irq_find_mapping(domain, spi + 32);
+	*mapped = !irq;
+	if (!irq) {
+		fwspec.param[0] = 0;	/* GIC_SPI */
+		fwspec.param[1] = spi;
+		fwspec.param[2] = level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING;
+		irq = irq_create_fwspec_mapping(&fwspec);
+	}
+	return irq ?: -EINVAL;
+}
+
+/* Stop forwarding; the route @fwd signals must still exist. */
+static void axhvc_fwd_free(struct axhvc_irq_fwd *fwd)
+{
+	u64 cnt;
+
+	if (fwd->resample) {
+		/*
+		 * First: no EOI may unmask the line once free_irq() has shut it
+		 * down. This waits for a wakeup in flight.
+		 */
+		eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
+		eventfd_ctx_put(fwd->resample);
+	}
+	/* Waits for the handler; the line is shut down, masked or not. */
+	free_irq(fwd->irq, fwd);
+	if (fwd->mapped)
+		irq_dispose_mapping(fwd->irq);
+	kfree(fwd);
+}
+
+/* The forward of host IRQ @irq, under irq_lock. */
+static struct axhvc_intid_route *axhvc_fwd_find(struct axhvc_vm *vm,
+						unsigned int irq)
+{
+	struct axhvc_intid_route *r;
+	unsigned long intid;
+
+	lockdep_assert_held(&vm->irq_lock);
+	xa_for_each(&vm->irq_routes, intid, r)
+		if (r->fwd && r->fwd->irq == irq)
+			return r;
+	return NULL;
+}
+
+static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f, bool *mapped)
+{
+	bool level = f->flags & AXHVC_FWD_F_LEVEL;
+
+	*mapped = false;
+	if (f->flags & AXHVC_FWD_F_GIC_SPI) {
+		if (f->host_irq > 987)
+			return -EINVAL;
+		return axhvc_spi_to_irq(f->host_irq, level, mapped);
+	}
+	if (!irq_get_irq_data(f->host_irq))
+		return -ENOENT;
+	return f->host_irq;
+}
+
+/**
+ * axhvc_vm_forward_irq() - forward a host IRQ to a guest INTID
+ * @vm: the VM
+ * @f: the request (AXHVC_VM_FORWARD_IRQ)
+ *
+ * Return: 0 or a negative errno; a failed call leaves nothing behind.
+ */
+int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
+{
+	struct axhvc_intid_route *r;
+	struct axhvc_irq_fwd *fwd;
+	bool mapped;
+	int irq, ret;
+
+	if (f->flags & ~(AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL) || f->reserved)
+		return -EINVAL;
+	if (!(f->flags & AXHVC_FWD_F_LEVEL) != (f->resamplefd == -1))
+		return -EINVAL;
+	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL_ACCOUNT);
+	if (!fwd)
+		return -ENOMEM;
+	fwd->vm = vm;
+	fwd->level = f->flags & AXHVC_FWD_F_LEVEL;
+	fwd->spi = f->flags & AXHVC_FWD_F_GIC_SPI ? f->host_irq : -1;
+
+	mutex_lock(&vm->irq_lock);
+	r = xa_load(&vm->irq_routes, f->intid);
+	if (!r) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	if (r->fwd) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	irq = axhvc_fwd_resolve(f, &mapped);
+	if (irq < 0) {
+		ret = irq;
+		goto unlock;
+	}
+	fwd->irq = irq;
+	fwd->mapped = mapped;
+	fwd->route = r;
+	if (axhvc_fwd_find(vm, irq)) {
+		ret = -EBUSY;
+		goto dispose;
+	}
+	if (fwd->level) {
+		CLASS(fd, rf)(f->resamplefd);
+
+		ret = -EBADF;
+		if (fd_empty(rf))
+			goto dispose;
+		fwd->resample = eventfd_ctx_fileget(fd_file(rf));
+		if (IS_ERR(fwd->resample)) {
+			fwd->resample = NULL;
+			goto dispose;
+		}
+		init_waitqueue_func_entry(&fwd->wait, axhvc_fwd_resample_wakeup);
+		init_poll_funcptr(&fwd->pt, axhvc_fwd_resample_queue);
+		vfs_poll(fd_file(rf), &fwd->pt);
+	}
+	/* Not shared: an IRQ a driver owns is refused with -EBUSY. */
+	ret = request_irq(irq, axhvc_fwd_handler, 0, "axhvc-forward", fwd);
+	if (ret)
+		goto unqueue;
+	r->fwd = fwd;
+	mutex_unlock(&vm->irq_lock);
+	return 0;
+
+unqueue:
+	if (fwd->resample) {
+		u64 cnt;
+
+		eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
+		eventfd_ctx_put(fwd->resample);
+	}
+dispose:
+	if (fwd->mapped)
+		irq_dispose_mapping(fwd->irq);
+unlock:
+	mutex_unlock(&vm->irq_lock);
+	kfree(fwd);
+	return ret;
+}
+
+/**
+ * axhvc_vm_unforward_irq() - stop forwarding a host IRQ (AXHVC_VM_UNFORWARD_IRQ)
+ * @vm: the VM
+ * @f: names the host IRQ as AXHVC_VM_FORWARD_IRQ did
+ *
+ * Return: 0, -EINVAL for a bad request, or -ENOENT when it is not forwarded.
+ */
+int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
+{
+	struct axhvc_intid_route *r = NULL;
+	struct axhvc_irq_fwd *fwd = NULL;
+	unsigned long intid;
+
+	if (f->flags & ~AXHVC_FWD_F_GIC_SPI || f->reserved)
+		return -EINVAL;
+	mutex_lock(&vm->irq_lock);
+	xa_for_each(&vm->irq_routes, intid, r) {
+		fwd = r->fwd;
+		if (fwd && (f->flags & AXHVC_FWD_F_GIC_SPI ? fwd->spi == (int)f->host_irq :
+			    fwd->irq == f->host_irq))
+			break;
+		fwd = NULL;
+	}
+	if (fwd) {
+		/* Under the lock: the route outlives the handler using it. */
+		r->fwd = NULL;
+		axhvc_fwd_free(fwd);
+	}
+	mutex_unlock(&vm->irq_lock);
+	return fwd ? 0 : -ENOENT;
+}
+
+/**
+ * axhvc_vm_irq_state() - what happened to the host IRQ forwarded to an INTID
+ * @vm: the VM
+ * @st: in: @st->intid; out: the rest (AXHVC_VM_GET_IRQ_STATE)
+ *
+ * Return: 0, or -ENOENT when no host IRQ is forwarded to @st->intid.
+ */
+int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
+{
+	struct axhvc_intid_route *r;
+	int ret = -ENOENT;
+
+	mutex_lock(&vm->irq_lock);
+	r = xa_load(&vm->irq_routes, st->intid);
+	if (r && r->fwd) {
+		st->host_irq = r->fwd->irq;
+		st->masked = atomic_read(&r->fwd->masked);
+		st->fired = atomic64_read(&r->fwd->fired);
+		st->unmasked = atomic64_read(&r->fwd->unmasked);
+		ret = 0;
+	}
+	mutex_unlock(&vm->irq_lock);
+	return ret;
+}
+
+/**
+ * axhvc_vm_irq_init() - prepare a new VM's interrupt state
+ * @vm: the VM
+ */
+void axhvc_vm_irq_init(struct axhvc_vm *vm)
+{
+	mutex_init(&vm->irq_lock);
+	xa_init(&vm->irq_routes);
+}
+
+/**
+ * axhvc_vm_irq_release() - release every host IRQ and route of a VM
+ * @vm: the VM, going away
+ */
+void axhvc_vm_irq_release(struct axhvc_vm *vm)
+{
+	struct axhvc_intid_route *r;
+	unsigned long intid;
+
+	xa_for_each(&vm->irq_routes, intid, r) {
+		if (r->fwd)
+			axhvc_fwd_free(r->fwd);
+		axhvc_route_free(r);
+	}
+	xa_destroy(&vm->irq_routes);
+	mutex_destroy(&vm->irq_lock);
+}
