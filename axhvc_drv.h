@@ -7,6 +7,7 @@
 #define _AXHVC_DRV_H
 
 #include <linux/fs.h>
+#include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/maple_tree.h>
@@ -198,6 +199,26 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm);
 int axhvc_kvm_init(void);
 void axhvc_kvm_exit(void);
 
+/* vgic_bridge.c: AxVisor's ArchIf GIC operations. */
+
+/**
+ * struct axhvc_gic_fw - the host GIC as the firmware describes it
+ * @version: 2 or 3.
+ * @gicd: the distributor.
+ * @gicr: with a GICv3, the first redistributor region; unused otherwise.
+ * @source: where the description came from, for the log.
+ */
+struct axhvc_gic_fw {
+	u32 version;
+	struct resource gicd;
+	struct resource gicr;
+	const char *source;
+};
+
+void axhvc_vgic_init(void);
+bool axhvc_vgic_host_gic_found(void);
+long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 long axhvc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int axhvc_api_version_fill(struct axhvc_api_version *ver);
@@ -210,6 +231,10 @@ int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 			axhvc_ivc_report_t report, void *ctx);
 int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
 int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
+int axhvc_vgic_check_fw(const struct axhvc_gic_fw *fw);
+int axhvc_vgic_describe(const struct axhvc_gic_fw *fw, u32 typer, u32 iidr,
+			struct axhvc_host_gic *gic);
+int axhvc_vgic_host_gic_fill(struct axhvc_host_gic *gic);
 #endif
 
 #endif /* _AXHVC_DRV_H */

@@ -4,9 +4,10 @@
  * loaded on a kernel with CONFIG_KUNIT.
  *
  * It covers the logic: argument checks, command decoding, the guest's error
- * encoding, the UAPI layout, the IVC window allocator and the channel
- * registry (driven without guest memory: the registry reports a new
- * mapping through a callback, which here records it or fails on demand).
+ * encoding, the UAPI layout, the host GIC's description, the IVC window
+ * allocator and the channel registry (driven without guest memory: the
+ * registry reports a new mapping through a callback, which here records it
+ * or fails on demand).
  * Copying to and from user memory is covered by the kselftests instead:
  * 6.12's kunit_vm_mmap() leaks the mm it attaches (kthread_use_mm() takes a
  * second reference nobody drops), which would make every kmemleak scan of
@@ -15,6 +16,7 @@
 #include <kunit/test.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/wait.h>
 
 #include "axhvc_drv.h"
@@ -77,6 +79,7 @@ static const struct axhvc_cmd_case axhvc_unknown_cmds[] = {
 	{ "right number, wrong direction",
 	  _IOR(AXHVC_IOCTL_MAGIC, 0x00, struct axhvc_api_version) },
 	{ "foreign magic", _IOWR(0xAE, 0x00, struct axhvc_api_version) },
+	{ "host GIC number, wrong size", _IOWR(AXHVC_IOCTL_MAGIC, 0x02, __u64) },
 	{ "zero", 0 },
 };
 
@@ -214,6 +217,119 @@ static void axhvc_region_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_check_mem_region(vm, &c->r), c->expect_rc);
 }
 
+struct axhvc_gic_case {
+	const char *name;
+	struct axhvc_gic_fw fw;
+	u32 typer;
+	u32 iidr;
+	int expect_rc;
+	u64 gicr_base;		/* expected on success */
+};
+
+#define GIC_MEM(start, size)	DEFINE_RES_MEM(start, size)
+/* QEMU virt's GICv3: what the emulated test host has. */
+#define VIRT_GICD		GIC_MEM(0x08000000, SZ_64K)
+#define VIRT_GICR		GIC_MEM(0x080a0000, 0xf60000)
+#define VIRT_TYPER		0x037a0007
+#define VIRT_IIDR		0x0000043b
+
+static const struct axhvc_gic_case axhvc_gic_cases[] = {
+	{ "QEMU virt GICv3", { 3, VIRT_GICD, VIRT_GICR }, VIRT_TYPER, VIRT_IIDR,
+	  0, 0x080a0000 },
+	{ "GICv3 above 4 GiB",
+	  { 3, GIC_MEM(0x40000000000ULL, SZ_64K), GIC_MEM(0x40000100000ULL, SZ_1M) },
+	  1, 2, 0, 0x40000100000ULL },
+	{ "GICv3 with one redistributor (ACPI GICC)",
+	  { 3, VIRT_GICD, GIC_MEM(0x080a0000, 2 * SZ_64K) }, 1, 2, 0, 0x080a0000 },
+	{ "GICv2 (gic-400): the GICC is not a GICR",
+	  { 2, GIC_MEM(0x2c001000, SZ_4K), GIC_MEM(0x2c002000, SZ_8K) },
+	  0x0000fc07, 0x0200143b, 0, 0 },
+	{ "GICv2 without reg 1", { 2, GIC_MEM(0x2c001000, SZ_4K) }, 1, 2, 0, 0 },
+	{ "version 0", { 0, VIRT_GICD, VIRT_GICR }, 1, 2, -EINVAL },
+	{ "version 4 (a GICv4 is described as 3)", { 4, VIRT_GICD, VIRT_GICR }, 1, 2,
+	  -EINVAL },
+	{ "no distributor", { 3, {}, VIRT_GICR }, 1, 2, -EINVAL },
+	{ "distributor is not memory",
+	  { 3, DEFINE_RES_IO(0x08000000, SZ_64K), VIRT_GICR }, 1, 2, -EINVAL },
+	{ "GICv3 distributor below 64 KiB",
+	  { 3, GIC_MEM(0x08000000, SZ_4K), VIRT_GICR }, 1, 2, -EINVAL },
+	{ "GICv3 distributor not 64 KiB aligned",
+	  { 3, GIC_MEM(0x08001000, SZ_64K), VIRT_GICR }, 1, 2, -EINVAL },
+	{ "GICv3 without a redistributor", { 3, VIRT_GICD }, 1, 2, -EINVAL },
+	{ "GICv3 redistributor of one frame",
+	  { 3, VIRT_GICD, GIC_MEM(0x080a0000, SZ_64K) }, 1, 2, -EINVAL },
+	{ "GICv3 redistributor of length 0 (ACPI)",
+	  { 3, VIRT_GICD, GIC_MEM(0x080a0000, 0) }, 1, 2, -EINVAL },
+	{ "GICv3 redistributor not 64 KiB aligned",
+	  { 3, VIRT_GICD, GIC_MEM(0x080a1000, SZ_128K) }, 1, 2, -EINVAL },
+	{ "GICv2 distributor not 4 KiB aligned",
+	  { 2, GIC_MEM(0x2c001800, SZ_4K) }, 1, 2, -EINVAL },
+	{ "TYPER reads as all ones", { 3, VIRT_GICD, VIRT_GICR }, U32_MAX,
+	  VIRT_IIDR, -EIO },
+	{ "IIDR reads as all ones", { 3, VIRT_GICD, VIRT_GICR }, VIRT_TYPER,
+	  U32_MAX, -EIO },
+	{ "zero registers are fine", { 3, VIRT_GICD, VIRT_GICR }, 0, 0, 0,
+	  0x080a0000 },
+};
+
+static void axhvc_gic_case_desc(const struct axhvc_gic_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(axhvc_gic, axhvc_gic_cases, axhvc_gic_case_desc);
+
+static void axhvc_gic_describe_test(struct kunit *test)
+{
+	const struct axhvc_gic_case *c = test->param_value;
+	struct axhvc_host_gic gic, untouched;
+	int rc;
+
+	memset(&gic, 0xa5, sizeof(gic));
+	untouched = gic;
+	rc = axhvc_vgic_describe(&c->fw, c->typer, c->iidr, &gic);
+	KUNIT_ASSERT_EQ(test, rc, c->expect_rc);
+	KUNIT_EXPECT_EQ(test, axhvc_vgic_check_fw(&c->fw),
+			c->expect_rc == -EIO ? 0 : c->expect_rc);
+	if (rc) {
+		KUNIT_EXPECT_MEMEQ(test, &gic, &untouched, sizeof(gic));
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, gic.version, c->fw.version);
+	KUNIT_EXPECT_EQ(test, gic.flags, 0U);
+	KUNIT_EXPECT_EQ(test, gic.gicd_base, (u64)c->fw.gicd.start);
+	KUNIT_EXPECT_EQ(test, gic.gicr_base, c->gicr_base);
+	KUNIT_EXPECT_EQ(test, gic.typer, c->typer);
+	KUNIT_EXPECT_EQ(test, gic.iidr, c->iidr);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(gic.reserved, 0, sizeof(gic.reserved)));
+}
+
+/* The input rules hold whether or not this host's GIC was found. */
+static void axhvc_host_gic_fill_test(struct kunit *test)
+{
+	struct axhvc_host_gic gic = { .flags = 1 };
+	struct axhvc_api_version ver = {};
+	int rc;
+
+	KUNIT_EXPECT_EQ(test, axhvc_vgic_host_gic_fill(&gic), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gic.version, 0U);
+	gic = (struct axhvc_host_gic){ .reserved = { 0, 1ULL << 63 } };
+	KUNIT_EXPECT_EQ(test, axhvc_vgic_host_gic_fill(&gic), -EINVAL);
+
+	/* The feature bit says whether the query answers. */
+	KUNIT_ASSERT_EQ(test, axhvc_api_version_fill(&ver), 0);
+	gic = (struct axhvc_host_gic){ .version = 99, .gicd_base = 1 };
+	rc = axhvc_vgic_host_gic_fill(&gic);
+	if (!(ver.features & AXHVC_FEATURE_HOST_GIC)) {
+		KUNIT_EXPECT_EQ(test, rc, -ENODEV);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, rc, 0);
+	KUNIT_EXPECT_TRUE(test, gic.version == 2 || gic.version == 3);
+	KUNIT_EXPECT_EQ(test, gic.flags, 0U);
+	KUNIT_EXPECT_EQ(test, !gic.gicr_base, gic.version == 2);
+}
+
 /* Layout is ABI: 32-bit and 64-bit userspace must agree on it. */
 static void axhvc_uapi_layout_test(struct kunit *test)
 {
@@ -235,6 +351,12 @@ static void axhvc_uapi_layout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_channel_list), 24UL);
 	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_channel_state), 72UL);
 	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_event), 32UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_host_gic), 48UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_host_gic, gicd_base), 8UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_host_gic, typer), 24UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_host_gic, reserved), 32UL);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(AXHVC_GET_HOST_GIC),
+			sizeof(struct axhvc_host_gic));
 }
 
 /* A VM for the IVC tests: no fd, no guest memory, a window of @pages pages. */
@@ -537,6 +659,8 @@ static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE_PARAM(axhvc_config_test, axhvc_config_gen_params),
 	KUNIT_CASE_PARAM(axhvc_region_test, axhvc_region_gen_params),
 	KUNIT_CASE(axhvc_uapi_layout_test),
+	KUNIT_CASE_PARAM(axhvc_gic_describe_test, axhvc_gic_gen_params),
+	KUNIT_CASE(axhvc_host_gic_fill_test),
 	{}
 };
 

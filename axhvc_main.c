@@ -38,6 +38,8 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW;
 	if (axhvc_kvm_intercept_supported())
 		ver->features |= AXHVC_FEATURE_INTERCEPT;
+	if (axhvc_vgic_host_gic_found())
+		ver->features |= AXHVC_FEATURE_HOST_GIC;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
@@ -76,6 +78,8 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_ioctl_api_version(argp);
 	case AXHVC_CREATE_VM:
 		return axhvc_vm_create(argp);
+	case AXHVC_GET_HOST_GIC:
+		return axhvc_vgic_get_host_gic(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -104,6 +108,8 @@ static int __init axhvc_init(void)
 {
 	int ret;
 
+	/* Never fails: without a host GIC, AXHVC_GET_HOST_GIC says ENODEV. */
+	axhvc_vgic_init();
 	ret = axhvc_ivc_init();
 	if (ret)
 		return ret;

@@ -35,12 +35,16 @@
  * (%AXHVC_VM_F_INTERCEPT); absent when the kernel lacks what that needs.
  * AXHVC_FEATURE_IVC_WINDOW: mmap() of a VM fd maps its IVC window; the
  * channel ioctls, limits, allowlist and events (read() and poll()).
+ * AXHVC_FEATURE_HOST_GIC: the module found the host GIC at load and
+ * AXHVC_GET_HOST_GIC reports it; absent when discovery found none.
  */
 #define AXHVC_FEATURE_VM		(1ULL << 0)
 #define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)
 #define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)
+#define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)
 #define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT | \
-					 AXHVC_FEATURE_IVC_WINDOW)
+					 AXHVC_FEATURE_IVC_WINDOW | \
+					 AXHVC_FEATURE_HOST_GIC)
 
 /**
  * struct axhvc_api_version - API version and feature query
@@ -134,6 +138,56 @@ struct axhvc_vm_config {
  * * ``ENOMEM``, ``EMFILE``, ``ENFILE`` - out of memory or descriptors.
  */
 #define AXHVC_CREATE_VM		_IOW(AXHVC_IOCTL_MAGIC, 0x01, struct axhvc_vm_config)
+
+/**
+ * struct axhvc_host_gic - the host's GIC, as the firmware describes it
+ * @version: out: the GIC architecture version, 2 or 3 (a GICv4 is
+ *	reported as 3).
+ * @flags: in: must be 0.
+ * @gicd_base: out: physical base of the distributor (GICD); AxVisor's
+ *	``get_host_gicd_base()``.
+ * @gicr_base: out: physical base of the first redistributor (GICR)
+ *	region, 0 for a GICv2, which has none; AxVisor's
+ *	``get_host_gicr_base()``.
+ * @typer: out: the distributor's GICD_TYPER (offset 0x4); AxVisor's
+ *	``read_vgicd_typer()``.
+ * @iidr: out: the distributor's GICD_IIDR (offset 0x8); AxVisor's
+ *	``read_vgicd_iidr()``.
+ * @reserved: in: must be 0.
+ *
+ * The bases come from the device tree (``arm,gic-v3``: reg 0 and reg 1;
+ * ``arm,gic-400`` or ``arm,cortex-a15-gic``: reg 0) or, on a host booted
+ * with ACPI, from the MADT. @typer and @iidr are read once, when the module
+ * loads.
+ */
+struct axhvc_host_gic {
+	__u32 version;
+	__u32 flags;
+	__u64 gicd_base;
+	__u64 gicr_base;
+	__u32 typer;
+	__u32 iidr;
+	__u64 reserved[2];
+};
+
+/**
+ * define AXHVC_GET_HOST_GIC - report the host GIC's version, bases and IDs
+ *
+ * Takes a &struct axhvc_host_gic, fills in its out fields: what AxVisor's
+ * ArchIf calls ``get_host_gicd_base()``, ``get_host_gicr_base()``,
+ * ``read_vgicd_typer()`` and ``read_vgicd_iidr()`` return, for a VMM that
+ * builds its virtual GIC from the host's. Discovery happens once, at module
+ * load; %AXHVC_FEATURE_HOST_GIC tells whether it found a usable GIC.
+ *
+ * Return: 0 on success, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument cannot be read or written;
+ * * ``EINVAL`` - @flags or @reserved is not zero;
+ * * ``ENODEV`` - discovery found no usable GIC (no firmware description,
+ *   no distributor or redistributor resource, or the distributor could not
+ *   be mapped or read); the module's log says why.
+ */
+#define AXHVC_GET_HOST_GIC	_IOWR(AXHVC_IOCTL_MAGIC, 0x02, struct axhvc_host_gic)
 
 /**
  * struct axhvc_mem_region - a range of guest RAM and where the VMM maps it

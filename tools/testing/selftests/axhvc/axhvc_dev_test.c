@@ -2,10 +2,11 @@
 /*
  * /dev/axhvc: open and close, the API version ioctl and one negative test
  * per UAPI rule (unknown command, bad pointer, non-zero reserved fields,
- * root-only access).
+ * root-only access); the host GIC query against the device tree.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -235,6 +236,91 @@ TEST_F(dev, intercept_binding)
 out:
 	close(kvm_vm);
 	close(kvm);
+}
+
+#define TESTHW_GIC	"/sys/kernel/debug/axhvc_testhw/gic"
+/* QEMU virt (gic-version=3): the emulated test host's GIC. */
+#define VIRT_GICD	0x08000000ULL
+#define VIRT_GICR	0x080a0000ULL
+
+TEST_F(dev, host_gic_matches_the_device_tree)
+{
+	unsigned long long gicd, gicr;
+	struct axhvc_api_version v = { 0 };
+	struct axhvc_host_gic g;
+	unsigned int typer, iidr;
+	FILE *f;
+	int n;
+
+	f = fopen(TESTHW_GIC, "r");
+	if (!f)
+		SKIP(return, TESTHW_GIC ": %s (axhvc_testhw.ko not loaded?)",
+		     strerror(errno));
+	n = fscanf(f, "gicd %llx gicr %llx typer %x iidr %x",
+		   &gicd, &gicr, &typer, &iidr);
+	fclose(f);
+	ASSERT_EQ(4, n) TH_LOG("cannot parse " TESTHW_GIC);
+
+	ASSERT_EQ(0, ioctl(self->fd, AXHVC_GET_API_VERSION, &v));
+	EXPECT_TRUE(v.features & AXHVC_FEATURE_HOST_GIC)
+		TH_LOG("features %#llx lack AXHVC_FEATURE_HOST_GIC",
+		       (unsigned long long)v.features);
+
+	memset(&g, 0, sizeof(g));
+	ASSERT_EQ(0, ioctl(self->fd, AXHVC_GET_HOST_GIC, &g))
+		TH_LOG("AXHVC_GET_HOST_GIC: %s", strerror(errno));
+	TH_LOG("GICv%u gicd %#llx gicr %#llx typer %#x iidr %#x", g.version,
+	       (unsigned long long)g.gicd_base, (unsigned long long)g.gicr_base,
+	       g.typer, g.iidr);
+	EXPECT_EQ(3, g.version);
+	EXPECT_EQ(0, g.flags);
+	EXPECT_EQ(gicd, g.gicd_base);
+	EXPECT_EQ(gicr, g.gicr_base);
+	EXPECT_EQ(typer, g.typer);
+	EXPECT_EQ(iidr, g.iidr);
+	EXPECT_EQ(0, g.reserved[0]);
+	EXPECT_EQ(0, g.reserved[1]);
+	EXPECT_EQ(VIRT_GICD, g.gicd_base);
+	EXPECT_EQ(VIRT_GICR, g.gicr_base);
+}
+
+TEST_F(dev, host_gic_rules)
+{
+	struct axhvc_api_version v = { 0 };
+	struct axhvc_host_gic g, *ro;
+	unsigned int i;
+
+	memset(&g, 0, sizeof(g));
+	g.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, &g));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, g.version) TH_LOG("a refused call must write nothing");
+	memset(&g, 0, sizeof(g));
+	g.flags = 1U << 31;
+	EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, &g));
+	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < ARRAY_SIZE(g.reserved); i++) {
+		memset(&g, 0, sizeof(g));
+		g.reserved[i] = 1ULL << (i * 63);
+		EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, &g))
+			TH_LOG("reserved[%u] accepted", i);
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(0, g.gicd_base);
+	}
+
+	EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, (void *)-4096L));
+	EXPECT_EQ(EFAULT, errno);
+
+	/* Readable but not writable: the answer cannot be copied out. */
+	ASSERT_EQ(0, ioctl(self->fd, AXHVC_GET_API_VERSION, &v));
+	ro = mmap(NULL, getpagesize(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_EQ(-1, ioctl(self->fd, AXHVC_GET_HOST_GIC, ro));
+	/* Without a host GIC there is nothing to copy out. */
+	EXPECT_EQ(v.features & AXHVC_FEATURE_HOST_GIC ? EFAULT : ENODEV, errno);
+	munmap(ro, getpagesize());
 }
 
 FIXTURE(vm) {

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axhvc: the vgic bridge, AxVisor's ArchIf GIC operations on a Linux host.
+ *
+ * This part answers get_host_gicd_base(), get_host_gicr_base(),
+ * read_vgicd_typer() and read_vgicd_iidr(): at module load it finds the host
+ * GIC in the firmware's description (the device tree, or the ACPI MADT when
+ * the host booted with ACPI), reads the distributor's GICD_TYPER and
+ * GICD_IIDR once through a short-lived mapping of its own, and keeps the
+ * result for AXHVC_GET_HOST_GIC. Both registers are read-only
+ * identification registers: reading them has no side effect on the GIC
+ * driver that owns the distributor.
+ *
+ * Not finding a usable GIC does not fail the module load: the rest of axhvc
+ * works without it, and AXHVC_GET_HOST_GIC fails with ENODEV.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/acpi.h>
+#include <linux/cache.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/irqchip/arm-gic-v3.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "axhvc_drv.h"
+
+/*
+ * Architectural sizes and alignments (GICv3 architecture specification): a
+ * GICv3 distributor is one 64 KiB frame, a redistributor two 64 KiB frames
+ * (four with GICv4's vLPI frames); a GICv2 distributor is 4 KiB.
+ */
+#define AXHVC_GICV2_DIST_SIZE	SZ_4K
+#define AXHVC_GICV3_DIST_SIZE	SZ_64K
+#define AXHVC_GICV3_FRAME_ALIGN	SZ_64K
+#define AXHVC_GICV3_REDIST_SIZE	(2 * SZ_64K)
+#define AXHVC_GICV4_REDIST_SIZE	(4 * SZ_64K)
+
+/* What discovery found; written once at load, before /dev/axhvc exists. */
+static struct axhvc_host_gic axhvc_host_gic __ro_after_init;
+static bool axhvc_host_gic_found __ro_after_init;
+
+/**
+ * axhvc_vgic_check_fw() - check a firmware description of the host GIC
+ * @fw: the GIC version and the resources the firmware gives
+ *
+ * Pure: looks at @fw only. A GICv3 needs a distributor of at least 64 KiB
+ * and a first redistributor region of at least 128 KiB, both 64 KiB
+ * aligned; a GICv2 needs a 4 KiB aligned distributor of at least 4 KiB and
+ * has no redistributor (@fw->gicr is ignored).
+ *
+ * Return: 0 if the description can be used, -EINVAL otherwise.
+ */
+VISIBLE_IF_KUNIT int axhvc_vgic_check_fw(const struct axhvc_gic_fw *fw)
+{
+	const struct resource *d = &fw->gicd, *r = &fw->gicr;
+
+	if (resource_type(d) != IORESOURCE_MEM || d->end < d->start)
+		return -EINVAL;
+	switch (fw->version) {
+	case 2:
+		if (!IS_ALIGNED(d->start, SZ_4K) ||
+		    resource_size(d) < AXHVC_GICV2_DIST_SIZE)
+			return -EINVAL;
+		return 0;
+	case 3:
+		if (!IS_ALIGNED(d->start, AXHVC_GICV3_FRAME_ALIGN) ||
+		    resource_size(d) < AXHVC_GICV3_DIST_SIZE)
+			return -EINVAL;
+		if (resource_type(r) != IORESOURCE_MEM || r->end < r->start ||
+		    !IS_ALIGNED(r->start, AXHVC_GICV3_FRAME_ALIGN) ||
+		    resource_size(r) < AXHVC_GICV3_REDIST_SIZE)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_check_fw);
+
+/**
+ * axhvc_vgic_describe() - turn what discovery found into the UAPI answer
+ * @fw: the firmware's description of the GIC
+ * @typer: the distributor's GICD_TYPER
+ * @iidr: the distributor's GICD_IIDR
+ * @gic: filled in on success; left alone otherwise
+ *
+ * Pure: checks @fw (see axhvc_vgic_check_fw()) and the registers. A
+ * register that reads as all ones means nothing answered at that address:
+ * no GICD_TYPER has every bit set (bits [15:11] and [31:27] are reserved in
+ * GICv2, and a GICv3 with every extension bit set has no 32-bit meaning),
+ * nor does any GICD_IIDR (a JEP106 code of all ones is invalid).
+ *
+ * Return: 0, -EINVAL for an unusable description, or -EIO for registers
+ * that read as all ones.
+ */
+VISIBLE_IF_KUNIT int axhvc_vgic_describe(const struct axhvc_gic_fw *fw,
+					 u32 typer, u32 iidr,
+					 struct axhvc_host_gic *gic)
+{
+	int ret = axhvc_vgic_check_fw(fw);
+
+	if (ret)
+		return ret;
+	if (typer == U32_MAX || iidr == U32_MAX)
+		return -EIO;
+
+	memset(gic, 0, sizeof(*gic));
+	gic->version = fw->version;
+	gic->gicd_base = fw->gicd.start;
+	gic->gicr_base = fw->version == 3 ? fw->gicr.start : 0;
+	gic->typer = typer;
+	gic->iidr = iidr;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_describe);
+
+static const u32 axhvc_gic_v2 = 2, axhvc_gic_v3 = 3;
+
+static const struct of_device_id axhvc_gic_of_match[] __initconst = {
+	{ .compatible = "arm,gic-v3", .data = &axhvc_gic_v3 },
+	{ .compatible = "arm,gic-400", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,cortex-a15-gic", .data = &axhvc_gic_v2 },
+	{ /* sentinel */ }
+};
+
+/*
+ * The device tree: reg 0 is the distributor; for a GICv3, reg 1 is the first
+ * redistributor region (for a GICv2 it is the CPU interface, not reported).
+ */
+static int __init axhvc_gic_from_dt(struct axhvc_gic_fw *fw, const char **why)
+{
+	const struct of_device_id *match;
+	struct device_node *np;
+	int ret = 0;
+
+	for_each_matching_node_and_match(np, axhvc_gic_of_match, &match) {
+		if (of_device_is_available(np))
+			break;
+	}
+	if (!np) {
+		*why = "no arm,gic-v3, arm,gic-400 or arm,cortex-a15-gic node in the device tree";
+		return -ENODEV;
+	}
+
+	fw->version = *(const u32 *)match->data;
+	fw->source = "device tree";
+	if (of_address_to_resource(np, 0, &fw->gicd)) {
+		*why = "device tree GIC node has no distributor (reg 0)";
+		ret = -ENODEV;
+	} else if (fw->version == 3 && of_address_to_resource(np, 1, &fw->gicr)) {
+		*why = "device tree GICv3 node has no redistributor region (reg 1)";
+		ret = -ENODEV;
+	}
+	of_node_put(np);
+	return ret;
+}
+
+#ifdef CONFIG_ACPI
+/*
+ * The ACPI MADT: the GIC distributor structure gives the distributor and the
+ * version; the first GIC redistributor structure gives the first
+ * redistributor region or, when there is none, the enabled GICC structures
+ * give one redistributor each (the lowest is reported, as one redistributor).
+ *
+ * acpi_table_parse_madt() is __init and not exported, so the module walks
+ * the table itself, with the same bounds checks.
+ */
+static int __init axhvc_gic_from_madt(struct axhvc_gic_fw *fw, const char **why)
+{
+	u64 gicd = 0, gicr = 0, gicc_gicr = U64_MAX;
+	bool have_gicd = false, have_gicr = false;
+	struct acpi_table_header *hdr;
+	u32 gicr_len = 0;
+	u8 madt_ver = 0;
+	u8 *p, *end;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &hdr))) {
+		*why = "no ACPI MADT";
+		return -ENODEV;
+	}
+	p = (u8 *)hdr + sizeof(struct acpi_table_madt);
+	end = (u8 *)hdr + hdr->length;
+	while (p + sizeof(struct acpi_subtable_header) <= end) {
+		struct acpi_subtable_header *sub = (void *)p;
+		struct acpi_madt_generic_distributor *d = (void *)p;
+		struct acpi_madt_generic_redistributor *r = (void *)p;
+		struct acpi_madt_generic_interrupt *c = (void *)p;
+
+		if (sub->length < sizeof(*sub) || sub->length > end - p)
+			break;	/* malformed: keep what came before */
+		switch (sub->type) {
+		case ACPI_MADT_TYPE_GENERIC_DISTRIBUTOR:
+			if (!have_gicd && sub->length >= sizeof(*d)) {
+				have_gicd = true;
+				gicd = d->base_address;
+				madt_ver = d->version;
+			}
+			break;
+		case ACPI_MADT_TYPE_GENERIC_REDISTRIBUTOR:
+			if (!have_gicr && sub->length >= sizeof(*r)) {
+				have_gicr = true;
+				gicr = r->base_address;
+				gicr_len = r->length;
+			}
+			break;
+		case ACPI_MADT_TYPE_GENERIC_INTERRUPT:
+			if (sub->length >= offsetofend(typeof(*c), gicr_base_address) &&
+			    (c->flags & ACPI_MADT_ENABLED) && c->gicr_base_address)
+				gicc_gicr = min(gicc_gicr, c->gicr_base_address);
+			break;
+		}
+		p += sub->length;
+	}
+	acpi_put_table(hdr);
+
+	if (!have_gicd) {
+		*why = "no GIC distributor structure in the ACPI MADT";
+		return -ENODEV;
+	}
+	switch (madt_ver) {
+	case ACPI_MADT_GIC_VERSION_V2:
+		fw->version = 2;
+		break;
+	case ACPI_MADT_GIC_VERSION_V3:
+	case ACPI_MADT_GIC_VERSION_V4:
+		fw->version = 3;
+		break;
+	case ACPI_MADT_GIC_VERSION_NONE:
+		/* Unspecified: only a GICv3 or later has redistributors. */
+		fw->version = have_gicr || gicc_gicr != U64_MAX ? 3 : 2;
+		break;
+	default:
+		*why = "ACPI MADT GIC version is neither 2, 3 nor 4";
+		return -ENODEV;
+	}
+	fw->source = "ACPI MADT";
+	fw->gicd = DEFINE_RES_MEM(gicd, fw->version == 3 ? AXHVC_GICV3_DIST_SIZE :
+						       AXHVC_GICV2_DIST_SIZE);
+	if (fw->version == 2)
+		return 0;
+	if (have_gicr) {
+		fw->gicr = DEFINE_RES_MEM(gicr, gicr_len);
+	} else if (gicc_gicr != U64_MAX) {
+		fw->gicr = DEFINE_RES_MEM(gicc_gicr,
+					  madt_ver == ACPI_MADT_GIC_VERSION_V4 ?
+					  AXHVC_GICV4_REDIST_SIZE :
+					  AXHVC_GICV3_REDIST_SIZE);
+	} else {
+		*why = "no GIC redistributor in the ACPI MADT";
+		return -ENODEV;
+	}
+	return 0;
+}
+#else
+static int __init axhvc_gic_from_madt(struct axhvc_gic_fw *fw, const char **why)
+{
+	*why = "ACPI not built in";
+	return -ENODEV;
+}
+#endif
+
+/* Reads GICD_TYPER and GICD_IIDR through a mapping of the first 4 KiB. */
+static int __init axhvc_gic_read_ids(const struct axhvc_gic_fw *fw, u32 *typer,
+				     u32 *iidr)
+{
+	void __iomem *base = ioremap(fw->gicd.start, SZ_4K);
+
+	if (!base)
+		return -ENOMEM;
+	*typer = readl(base + GICD_TYPER);
+	*iidr = readl(base + GICD_IIDR);
+	iounmap(base);
+	return 0;
+}
+
+/**
+ * axhvc_vgic_init() - discover the host GIC
+ *
+ * Called once at module load, before /dev/axhvc is registered. Never fails:
+ * logs one line with what it found, or why it found nothing usable.
+ */
+void __init axhvc_vgic_init(void)
+{
+	struct axhvc_gic_fw fw = { };
+	const char *why = NULL;
+	u32 typer, iidr;
+	int ret;
+
+	if (acpi_disabled)
+		ret = axhvc_gic_from_dt(&fw, &why);
+	else
+		ret = axhvc_gic_from_madt(&fw, &why);
+	if (ret)
+		goto none;
+
+	ret = axhvc_vgic_check_fw(&fw);
+	if (ret) {
+		why = "unusable GIC description (size or alignment)";
+		goto none;
+	}
+	ret = axhvc_gic_read_ids(&fw, &typer, &iidr);
+	if (ret) {
+		why = "cannot map the distributor";
+		goto none;
+	}
+	ret = axhvc_vgic_describe(&fw, typer, iidr, &axhvc_host_gic);
+	if (ret) {
+		why = "the distributor's TYPER/IIDR read as all ones";
+		goto none;
+	}
+	axhvc_host_gic_found = true;
+	pr_info("host GICv%u from the %s: GICD %#llx, GICR %#llx, TYPER %#010x, IIDR %#010x\n",
+		axhvc_host_gic.version, fw.source, axhvc_host_gic.gicd_base,
+		axhvc_host_gic.gicr_base, typer, iidr);
+	return;
+
+none:
+	pr_info("no usable host GIC (%s: %pe); AXHVC_GET_HOST_GIC will fail with ENODEV\n",
+		why, ERR_PTR(ret));
+}
+
+/**
+ * axhvc_vgic_host_gic_found() - whether discovery found a usable host GIC
+ *
+ * Return: true when AXHVC_GET_HOST_GIC answers (%AXHVC_FEATURE_HOST_GIC).
+ */
+bool axhvc_vgic_host_gic_found(void)
+{
+	return axhvc_host_gic_found;
+}
+
+/**
+ * axhvc_vgic_host_gic_fill() - answer a host GIC query
+ * @gic: the caller's request, already copied into the kernel
+ *
+ * Return: 0 with @gic filled in; -EINVAL if @gic's flags or reserved fields
+ * are not zero; -ENODEV if discovery found no usable GIC. @gic is left
+ * alone on error.
+ */
+VISIBLE_IF_KUNIT int axhvc_vgic_host_gic_fill(struct axhvc_host_gic *gic)
+{
+	if (gic->flags || memchr_inv(gic->reserved, 0, sizeof(gic->reserved)))
+		return -EINVAL;
+	if (!axhvc_host_gic_found)
+		return -ENODEV;
+	*gic = axhvc_host_gic;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_host_gic_fill);
+
+/**
+ * axhvc_vgic_get_host_gic() - AXHVC_GET_HOST_GIC
+ * @argp: the user's &struct axhvc_host_gic
+ *
+ * Return: 0, -EFAULT, -EINVAL or -ENODEV (see include/uapi/axhvc.h).
+ */
+long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp)
+{
+	struct axhvc_host_gic gic;
+	int ret;
+
+	if (copy_from_user(&gic, argp, sizeof(gic)))
+		return -EFAULT;
+	ret = axhvc_vgic_host_gic_fill(&gic);
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &gic, sizeof(gic)))
+		return -EFAULT;
+	return 0;
+}
