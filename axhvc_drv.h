@@ -217,6 +217,7 @@ struct axhvc_gic_fw {
 
 void axhvc_vgic_init(void);
 bool axhvc_vgic_host_gic_found(void);
+u32 axhvc_vgic_nr_spis(void);
 long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -337,6 +337,22 @@ bool axhvc_vgic_host_gic_found(void)
 }
 
 /**
+ * axhvc_vgic_nr_spis() - how many SPIs the host distributor implements
+ *
+ * Return: the number of SPIs (GICD_TYPER.ITLinesNumber), 0 if no host GIC
+ * was found. SPI n is INTID n + 32; a larger SPI is no interrupt at all.
+ */
+u32 axhvc_vgic_nr_spis(void)
+{
+	u32 lines;
+
+	if (!axhvc_host_gic_found)
+		return 0;
+	lines = 32 * ((axhvc_host_gic.typer & 0x1f) + 1);
+	return min(lines, 1020U) - 32;
+}
+
+/**
  * axhvc_vgic_host_gic_fill() - answer a host GIC query
  * @gic: the caller's request, already copied into the kernel
  *

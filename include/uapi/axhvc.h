@@ -565,7 +565,8 @@ struct axhvc_irq {
 /**
  * struct axhvc_irq_forward - a host interrupt to forward to a guest
  * @host_irq: in: the host interrupt: a Linux IRQ number, or with
- *	%AXHVC_FWD_F_GIC_SPI a GIC SPI number (0..987).
+ *	%AXHVC_FWD_F_GIC_SPI a GIC SPI number, below what the host
+ *	distributor implements (GICD_TYPER, see AXHVC_GET_HOST_GIC).
  * @flags: in: AXHVC_FWD_F_* flags.
  * @intid: in: the guest INTID to raise; it must have a route.
  * @resamplefd: in: with %AXHVC_FWD_F_LEVEL, the resample eventfd of the
@@ -592,14 +593,15 @@ struct axhvc_irq_forward {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - unknown flags, non-zero reserved, an SPI out of range, or a
- *   resample fd given without %AXHVC_FWD_F_LEVEL (or missing with it);
+ * * ``EINVAL`` - unknown flags, non-zero reserved, an SPI the host GIC does
+ *   not implement, or a resample fd given without %AXHVC_FWD_F_LEVEL (or
+ *   missing with it);
  * * ``ENOENT`` - @intid has no route, or @host_irq is no Linux IRQ;
  * * ``EBUSY`` - the host IRQ is in use (by a driver, or forwarded already),
  *   or @intid has a host IRQ forwarded already;
  * * ``EBADF`` - @resamplefd is not an eventfd;
- * * ``ENODEV`` - with %AXHVC_FWD_F_GIC_SPI, the host has no GICv3 in its
- *   device tree;
+ * * ``ENODEV`` - with %AXHVC_FWD_F_GIC_SPI, no host GIC was found
+ *   (%AXHVC_FEATURE_HOST_GIC not reported) or it has no IRQ domain;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */

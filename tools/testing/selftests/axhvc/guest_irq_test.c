@@ -374,9 +374,12 @@ TEST_F(ivc_irq, notify_raises_target_irq)
 }
 
 #define TESTHW_SPI	"/sys/kernel/debug/axhvc_testhw/spi_pending"
-/* Spare SPIs of QEMU's virt machine: no device uses them. */
-#define SPARE_SPI_EDGE	250
-#define SPARE_SPI_LEVEL	251
+/*
+ * Spare SPIs of QEMU's virt machine: no device uses them, and its GIC
+ * implements SPIs 0..223 (INTIDs up to 255).
+ */
+#define SPARE_SPI_EDGE	200
+#define SPARE_SPI_LEVEL	201
 #define LEVEL_GSI	10
 #define LEVEL_INTID	(LEVEL_GSI + 32)
 
@@ -616,9 +619,16 @@ TEST_F(bridge, level_spi_unmasked_at_guest_eoi)
 TEST_F(bridge, forward_rules)
 {
 	int uart = proc_interrupts_irq("uart-pl011");
+	struct axhvc_host_gic gic = { 0 };
 	int closed = eventfd(0, 0);
+	__u32 nr_spis;
 
 	close(closed);
+	ASSERT_EQ(0, ioctl(self->axfd, AXHVC_GET_HOST_GIC, &gic));
+	nr_spis = 32 * ((gic.typer & 0x1f) + 1) - 32;
+	/* Lines the distributor does not have. */
+	EXPECT_EQ(-EINVAL, forward(self->vmfd, nr_spis, AXHVC_FWD_F_GIC_SPI,
+				   DOORBELL_INTID, -1));
 	EXPECT_EQ(-EINVAL, forward(self->vmfd, 988, AXHVC_FWD_F_GIC_SPI,
 				   DOORBELL_INTID, -1));
 	EXPECT_EQ(-EINVAL, forward(self->vmfd, SPARE_SPI_EDGE, 1U << 7,
