@@ -658,4 +658,75 @@ TEST_F(bridge, forward_rules)
 	EXPECT_EQ(-1, proc_interrupts_irq("axhvc-forward"));
 }
 
+#define COST_IRQS	300
+
+/* Raise DOORBELL_INTID once: through axhvc's route, or KVM's irqfd alone. */
+static int raise_once(struct _test_data_bridge *self, bool axhvc)
+{
+	struct axhvc_irq irq = { .intid = DOORBELL_INTID };
+	const __u64 one = 1;
+
+	if (axhvc)
+		return ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq);
+	return write(self->efd, &one, sizeof(one)) == sizeof(one) ? 0 : -1;
+}
+
+/*
+ * Guest-observed time per interrupt, one at a time: the VMM raises the
+ * next only once the guest has counted the last. Microseconds, or -1.
+ */
+static double irq_cost_us(struct __test_metadata *_metadata,
+			  struct _test_data_bridge *self, bool axhvc)
+{
+	struct vmm_vcpu *vcpu = self->vm->vcpus[0];
+	__u64 gpa = vmm_guest_alloc(self->vm, 4096);
+	__u64 *taken = vmm_gpa_to_hva(self->vm, gpa);
+	struct timespec t0, now;
+	struct irq_waiter w;
+	__u64 i;
+
+	if (!gpa || vmm_vcpu_start(vcpu, guest_gic_count_irqs, 3,
+				   (__u64)DOORBELL_INTID, (__u64)COST_IRQS, gpa) ||
+	    !run_to_value(_metadata, vcpu, GUEST_GIC_READY) ||
+	    irq_waiter_start(&w, vcpu))
+		return -1;
+	for (i = 0; i < COST_IRQS; i++) {
+		if (raise_once(self, axhvc))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (__atomic_load_n(taken, __ATOMIC_ACQUIRE) <= i &&
+			 now.tv_sec - t0.tv_sec < 5);
+	}
+	pthread_join(w.thread, NULL);
+	if (w.err || w.result != VMM_RUN_REPORT || vcpu->report.cmd != VMM_REPORT_DONE ||
+	    vcpu->report.args[1] != COST_IRQS) {
+		vmm_vcpu_dump(vcpu, "cost run");
+		return -1;
+	}
+	return vmm_ticks_to_us(vcpu->report.args[0], vcpu->report.args[2]) / COST_IRQS;
+}
+
+/*
+ * Not a timed test: prints, side by side in one run, what an interrupt
+ * costs the guest when the VMM raises it with KVM_IRQFD alone (writing the
+ * eventfd) and through axhvc (AXHVC_VM_INJECT_IRQ).
+ */
+TEST_F_TIMEOUT(bridge, injection_cost, 300)
+{
+	double kvm = 0, ax = 0;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		kvm = irq_cost_us(_metadata, self, false);
+		ax = irq_cost_us(_metadata, self, true);
+		ASSERT_LT(0, kvm);
+		ASSERT_LT(0, ax);
+	}
+	ksft_print_msg("cost irq, KVM_IRQFD alone (eventfd write)  %8.1f us/irq\n", kvm);
+	ksft_print_msg("cost irq, AXHVC_VM_INJECT_IRQ               %8.1f us/irq  %.2fx\n",
+		       ax, ax / kvm);
+}
+
 TEST_HARNESS_MAIN

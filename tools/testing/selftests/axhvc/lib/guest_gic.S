@@ -109,24 +109,11 @@ guest_gic_irq:
 	.popsection
 
 /*
- * x0 = INTID of an SPI, x1 = WFI wakeups without an interrupt tolerated,
- * x2 = 1 for a level-triggered SPI. See guest_gic.h for the reports.
- *
- * x19 INTID, x20 wakeup budget, x21 GICD base, x22 byte offset of the
- * SPI's word in the 1-bit-per-INTID registers, x23 wakeups without an
- * interrupt, x24 level-triggered, x25 the SPI's bit in that word;
- * x26/x27 belong to the handler. x9..x15 are scratch (no HVC here to
- * clobber them).
+ * Set up the GIC for SPI x19 on vCPU 0 (level-triggered if x24) and point
+ * VBAR_EL1 at guest_gic_vectors; IRQs stay masked. Leaves x21 = GICD base,
+ * x22/x25 = the SPI's word offset and bit; clobbers x9..x13.
  */
-guest_func guest_gic_wait_irq
-	mov	x19, x0
-	mov	x20, x1
-	mov	x24, x2
-	cmp	x19, #32
-	b.lo	9f
-	cmp	x19, #GUEST_GIC_SPECIAL
-	b.hs	9f
-
+guest_func guest_gic_setup
 	/*
 	 * CPU interface: system register access (KVM's vgic-v3 has it
 	 * RAO/WI, but a guest must not rely on that), every priority let
@@ -206,6 +193,30 @@ guest_func guest_gic_wait_irq
 	msr	vbar_el1, x9
 	isb
 
+	ret
+guest_endfunc guest_gic_setup
+
+/*
+ * x0 = INTID of an SPI, x1 = WFI wakeups without an interrupt tolerated,
+ * x2 = 1 for a level-triggered SPI. See guest_gic.h for the reports.
+ *
+ * x19 INTID, x20 wakeup budget, x21 GICD base, x22 byte offset of the
+ * SPI's word in the 1-bit-per-INTID registers, x23 wakeups without an
+ * interrupt, x24 level-triggered, x25 the SPI's bit in that word;
+ * x26/x27 belong to the handler. x9..x15 are scratch (no HVC here to
+ * clobber them).
+ */
+guest_func guest_gic_wait_irq
+	mov	x19, x0
+	mov	x20, x1
+	mov	x24, x2
+	cmp	x19, #32
+	b.lo	9f
+	cmp	x19, #GUEST_GIC_SPECIAL
+	b.hs	9f
+
+	bl	guest_gic_setup
+
 	mov	x23, #0
 	mov	x26, #1023
 	mov	x27, #0
@@ -250,3 +261,44 @@ guest_func guest_gic_wait_irq
 9:	guest_report_arg 1, x19
 	guest_fail GUEST_GIC_FAIL_INTID
 guest_endfunc guest_gic_wait_irq
+
+/*
+ * x0 = INTID of an edge-triggered SPI, x1 = N > 0, x2 = GPA of a u64 that
+ * gets the count of IRQs taken after each wakeup. See guest_gic.h.
+ */
+guest_func guest_gic_count_irqs
+	mov	x19, x0
+	mov	x20, x1
+	mov	x28, x2
+	mov	x24, #0
+	cmp	x19, #32
+	b.lo	9f
+	cmp	x19, #GUEST_GIC_SPECIAL
+	b.hs	9f
+	cbz	x20, 9f
+
+	bl	guest_gic_setup
+
+	mov	x26, #1023
+	mov	x27, #0
+	str	x27, [x28]
+	guest_value GUEST_GIC_READY, x19
+	guest_counter x23
+	/* As in guest_gic_wait_irq: WFI masked, a window after each wakeup. */
+1:	wfi
+	msr	daifclr, #2
+	isb
+	msr	daifset, #2
+	str	x27, [x28]
+	cmp	x27, x20
+	b.lo	1b
+	guest_counter x9
+	sub	x9, x9, x23
+	mrs	x10, cntfrq_el0
+	guest_report_arg 1, x27
+	guest_report_arg 2, x10
+	guest_done x9
+
+9:	guest_report_arg 1, x19
+	guest_fail GUEST_GIC_FAIL_INTID
+guest_endfunc guest_gic_count_irqs

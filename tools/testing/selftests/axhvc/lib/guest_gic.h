@@ -44,6 +44,18 @@
 extern const char guest_gic_wait_irq[];
 
 /*
+ * guest_gic_count_irqs - take N interrupts of an edge SPI, timed
+ *
+ * x0 = INTID of an SPI (32..1019), x1 = N (> 0), x2 = GPA of a u64 in RAM
+ * where the guest stores how many IRQs it has taken, after each wakeup (the
+ * host's pace-maker for one interrupt at a time). Sets up the GIC as
+ * guest_gic_wait_irq does, reports VALUE(GUEST_GIC_READY, INTID), then
+ * waits for N interrupts: DONE(CNTVCT ticks from the resume after READY to
+ * the Nth), args[1] = IRQs taken, args[2] = CNTFRQ_EL0. Must run on vCPU 0.
+ */
+extern const char guest_gic_count_irqs[];
+
+/*
  * guest_gic_vectors - the vector table guest_gic_wait_irq installs
  *
  * IRQ from EL1h acknowledges through ICC_IAR1_EL1, EOIs and counts the
