@@ -69,6 +69,8 @@ enum axhvc_route {
  * @ivc_max_bytes: limit of @ivc_bytes.
  * @ivc_allow: who may subscribe to the VM's channels, NULL for everyone.
  * @doorbell: what HIVCNotify aimed at this VM signals, or NULL.
+ * @doorbell_intid: without @doorbell, the guest INTID HIVCNotify raises
+ *	through its route (vgic_bridge_irq.c), or 0.
  *
  * @events_lock: protects @events, @ev_head, @ev_count and @ev_lost.
  * @events_wq: readers and pollers of the VM fd wait here for events.
@@ -104,6 +106,7 @@ struct axhvc_vm {
 	u64 ivc_max_bytes;
 	struct axhvc_allowed *ivc_allow;
 	struct eventfd_ctx *doorbell;
+	u32 doorbell_intid;
 	spinlock_t events_lock;		/* see above */
 	wait_queue_head_t events_wq;
 	struct axhvc_event events[AXHVC_EVENT_QUEUE_LEN];
@@ -137,7 +140,8 @@ struct axhvc_call;
 long axhvc_ivc_call(const struct axhvc_call *call);
 void axhvc_ivc_vm_init(struct axhvc_vm *vm);
 void axhvc_ivc_vm_release(struct axhvc_vm *vm);
-void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx);
+void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
+			    u32 intid);
 struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff);
 int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim);
 int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr);

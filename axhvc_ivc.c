@@ -117,8 +117,8 @@ struct axhvc_allowed {
  * (axhvc_maps), every channel and channel mapping, the counters below, and
  * each VM's ivc_maps list, usage, limits, allowlist and doorbell: a VM found
  * through a channel mapping under the lock is alive. It nests outside each
- * VM's window_lock and events_lock, and outside mmap_lock (guest memory is
- * written under it).
+ * VM's window_lock, events_lock and irq_lock, and outside mmap_lock (guest
+ * memory is written under it).
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
 
@@ -530,8 +530,11 @@ VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
 		if (map->vm->doorbell) {
 			axhvc_doorbell_ring(map->vm->doorbell);
 			ret = 0;
+		} else if (map->vm->doorbell_intid &&
+			   !axhvc_vm_inject_irq(map->vm, map->vm->doorbell_intid)) {
+			ret = 0;
 		} else {
-			/* The target's VMM gave it no doorbell. */
+			/* The target's VMM gave it no doorbell (or no route to it). */
 			ret = -EOPNOTSUPP;
 		}
 		break;
@@ -545,15 +548,18 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
 /**
  * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
  * @vm: the VM
- * @ctx: the new doorbell (a reference the VM takes over), or NULL
+ * @ctx: an eventfd doorbell (a reference the VM takes over), or NULL
+ * @intid: without @ctx, a guest INTID to raise through its route, or 0
  */
-void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx)
+void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
+			    u32 intid)
 {
 	struct eventfd_ctx *old;
 
 	mutex_lock(&axhvc_ivc_lock);
 	old = vm->doorbell;
 	vm->doorbell = ctx;
+	vm->doorbell_intid = ctx ? 0 : intid;
 	mutex_unlock(&axhvc_ivc_lock);
 	if (old)
 		eventfd_ctx_put(old);
@@ -825,7 +831,7 @@ void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 		axhvc_map_del(map, false);
 	mutex_unlock(&axhvc_ivc_lock);
 	axhvc_window_destroy(vm);
-	axhvc_ivc_set_doorbell(vm, NULL);
+	axhvc_ivc_set_doorbell(vm, NULL, 0);
 	axhvc_ivc_set_allowlist(vm, NULL, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_release);

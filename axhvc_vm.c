@@ -175,14 +175,19 @@ static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 
 	if (copy_from_user(&db, argp, sizeof(db)))
 		return -EFAULT;
-	if (db.flags || db.reserved)
+	if (db.flags & ~AXHVC_DOORBELL_F_INTID || db.reserved)
 		return -EINVAL;
-	if (db.eventfd != -1) {
+	if (db.flags & AXHVC_DOORBELL_F_INTID) {
+		if (db.eventfd != -1 || db.intid < 32 || db.intid > 1019)
+			return -EINVAL;
+	} else if (db.intid) {
+		return -EINVAL;
+	} else if (db.eventfd != -1) {
 		ctx = eventfd_ctx_fdget(db.eventfd);
 		if (IS_ERR(ctx))
 			return -EBADF;
 	}
-	axhvc_ivc_set_doorbell(vm, ctx);
+	axhvc_ivc_set_doorbell(vm, ctx, db.intid);
 	return 0;
 }
 

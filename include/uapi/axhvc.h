@@ -265,30 +265,42 @@ struct axhvc_hypercall {
  */
 #define AXHVC_VM_HYPERCALL	_IOWR(AXHVC_IOCTL_MAGIC, 0x11, struct axhvc_hypercall)
 
+/* Flags of &struct axhvc_doorbell. */
+/* Ring by raising guest INTID @intid through its route (AXHVC_VM_SET_IRQ_ROUTE). */
+#define AXHVC_DOORBELL_F_INTID	(1U << 0)
+
 /**
  * struct axhvc_doorbell - where a VM's IVC doorbell rings
  * @eventfd: in: an eventfd the VMM has bound to a guest interrupt with
- *	KVM_IRQFD (on arm64, GSI n is SPI INTID n + 32); -1 removes the doorbell.
- * @flags: in: must be 0.
+ *	KVM_IRQFD (on arm64, GSI n is SPI INTID n + 32); -1 removes the
+ *	doorbell, or goes with %AXHVC_DOORBELL_F_INTID.
+ * @flags: in: 0 or %AXHVC_DOORBELL_F_INTID.
+ * @intid: in: with %AXHVC_DOORBELL_F_INTID, the guest INTID to raise
+ *	(an SPI); otherwise 0.
  * @reserved: in: must be 0.
  */
 struct axhvc_doorbell {
 	__s32 eventfd;
 	__u32 flags;
-	__u64 reserved;
+	__u32 intid;
+	__u32 reserved;
 };
 
 /**
  * define AXHVC_VM_SET_DOORBELL - set or remove the VM's IVC doorbell
  *
- * HIVCNotify (code 7) aimed at this VM signals the eventfd; with KVM_IRQFD
- * the guest gets a virtual SPI without the VMM's help. A new doorbell
- * replaces the old one.
+ * HIVCNotify (code 7) aimed at this VM signals the eventfd, or with
+ * %AXHVC_DOORBELL_F_INTID raises the guest INTID through the route the VMM
+ * gave it with AXHVC_VM_SET_IRQ_ROUTE (the ArchIf injection); with
+ * KVM_IRQFD the guest gets a virtual SPI without the VMM's help. A new
+ * doorbell replaces the old one. A notify to an INTID doorbell whose route
+ * is gone fails for the caller as if there were no doorbell.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``EINVAL`` - unknown flags, non-zero reserved, an @intid that is not an
+ *   SPI or is given without the flag, or an eventfd given with it;
  * * ``EBADF`` - @eventfd is neither -1 nor an eventfd;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */

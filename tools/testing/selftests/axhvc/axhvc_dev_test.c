@@ -454,6 +454,23 @@ TEST_F(vm, doorbell_rules)
 	EXPECT_EQ(EBADF, errno);
 	db.eventfd = -1;
 	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	/* An INTID doorbell: an SPI, with the flag, without an eventfd. */
+	db = (struct axhvc_doorbell){ .eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID,
+				      .intid = 41 };
+	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	db.intid = 31;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	EXPECT_EQ(EINVAL, errno);
+	db.intid = 41;
+	db.eventfd = 0;
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	EXPECT_EQ(EINVAL, errno);
+	db = (struct axhvc_doorbell){ .eventfd = -1, .intid = 41 };
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	EXPECT_EQ(EINVAL, errno);
+	db = (struct axhvc_doorbell){ .eventfd = -1, .flags = 2 };
+	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(vm, unknown_ioctl_is_enotty)

@@ -243,10 +243,15 @@ FIXTURE(ivc_irq) {
 
 FIXTURE_VARIANT(ivc_irq) {
 	bool intercept;
+	bool intid_doorbell;	/* rung through axhvc's INTID route */
 };
 
 FIXTURE_VARIANT_ADD(ivc_irq, forwarded) { .intercept = false };
 FIXTURE_VARIANT_ADD(ivc_irq, intercept) { .intercept = true };
+FIXTURE_VARIANT_ADD(ivc_irq, forwarded_intid_doorbell) {
+	.intercept = false, .intid_doorbell = true };
+FIXTURE_VARIANT_ADD(ivc_irq, intercept_intid_doorbell) {
+	.intercept = true, .intid_doorbell = true };
 
 FIXTURE_SETUP(ivc_irq)
 {
@@ -274,6 +279,18 @@ FIXTURE_SETUP(ivc_irq)
 	ASSERT_EQ(0, vmm_irqfd_assign(self->vm_b, DOORBELL_GSI, self->efd));
 	self->irqfd = true;
 	db.eventfd = self->efd;
+	if (variant->intid_doorbell) {
+		/* The ArchIf way: a route to the INTID, and the INTID as doorbell. */
+		struct axhvc_irq_route route = {
+			.intid = DOORBELL_INTID, .eventfd = self->efd,
+		};
+
+		ASSERT_EQ(0, ioctl(self->vmfd_b, AXHVC_VM_SET_IRQ_ROUTE, &route));
+		db = (struct axhvc_doorbell){
+			.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID,
+			.intid = DOORBELL_INTID,
+		};
+	}
 	ASSERT_EQ(0, ioctl(self->vmfd_b, AXHVC_VM_SET_DOORBELL, &db))
 		TH_LOG("AXHVC_VM_SET_DOORBELL: %s", strerror(errno));
 }

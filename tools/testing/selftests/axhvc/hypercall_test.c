@@ -283,6 +283,10 @@ TEST_F(hc, notify_rings_the_doorbell)
 {
 	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct axhvc_doorbell intid_db = {
+		.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID, .intid = 45,
+	};
+	struct axhvc_irq_route route = { .intid = 45, .eventfd = efd };
 	struct hc_result res;
 
 	ASSERT_LE(0, efd);
@@ -305,6 +309,13 @@ TEST_F(hc, notify_rings_the_doorbell)
 	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
 		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
 	EXPECT_EQ(-EBADF, set_doorbell(self->vmfd, self->axfd));
+	/* An INTID doorbell rings through the INTID's route, or not at all. */
+	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &intid_db));
+	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
+		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
+	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
+	EXPECT_EQ(1, rings(efd));
 	close(efd);
 }
 
