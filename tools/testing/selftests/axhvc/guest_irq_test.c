@@ -732,14 +732,17 @@ static double irq_cost_us(struct __test_metadata *_metadata,
  */
 TEST_F_TIMEOUT(bridge, injection_cost, 300)
 {
-	double kvm = 0, ax = 0;
+	double kvm = 0, ax = 0, us;
 	int round;
 
-	for (round = 0; round < 2; round++) {
-		kvm = irq_cost_us(_metadata, self, false);
-		ax = irq_cost_us(_metadata, self, true);
-		ASSERT_LT(0, kvm);
-		ASSERT_LT(0, ax);
+	/* The best of three rounds each, interleaved: the host is noisy. */
+	for (round = 0; round < 3; round++) {
+		us = irq_cost_us(_metadata, self, false);
+		ASSERT_LT(0, us);
+		kvm = round && kvm < us ? kvm : us;
+		us = irq_cost_us(_metadata, self, true);
+		ASSERT_LT(0, us);
+		ax = round && ax < us ? ax : us;
 	}
 	ksft_print_msg("cost irq, KVM_IRQFD alone (eventfd write)  %8.1f us/irq\n", kvm);
 	ksft_print_msg("cost irq, AXHVC_VM_INJECT_IRQ               %8.1f us/irq  %.2fx\n",

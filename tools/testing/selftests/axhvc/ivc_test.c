@@ -850,6 +850,13 @@ static double cost_us(struct __test_metadata *_metadata, struct ivc_vm *v,
 
 #define MANY	10000
 
+/* Keep the smallest valid measurement in *@best (-1: none yet). */
+static void keep_min(double *best, double us)
+{
+	if (us > 0 && (*best < 0 || us < *best))
+		*best = us;
+}
+
 /* A fixture only for its timeout: 10,000 channels take a while on debug kernels. */
 FIXTURE(many) {
 };
@@ -870,7 +877,7 @@ FIXTURE_TEARDOWN(many)
 TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 {
 	long old_max, free0, free1;
-	double one[2], many[2];
+	double one[2] = { -1, -1 }, many[2] = { -1, -1 };
 	struct _test_data_ivc d = { 0 }, *ivc = &d;
 	__u64 window = 64ULL << 20, key;
 	struct hc_result res;
@@ -889,22 +896,26 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 	ASSERT_NE(0, publish(_metadata, ivc, 0, 4096));
 	/* Warm up, then: a notify (found, no doorbell), a failing subscribe. */
 	cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A, 0, ID_A, 200);
-	for (round = 0; round < 2; round++) {
-		one[0] = cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A, 0, ID_A, 2000);
-		one[1] = cost_us(_metadata, &d.a, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
-				 d.a_buf, 2000);
+	/* The best of three rounds: this host is emulated and shared. */
+	for (round = 0; round < 3; round++) {
+		keep_min(&one[0], cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A, 0,
+					  ID_A, 2000));
+		keep_min(&one[1], cost_us(_metadata, &d.a, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
+					  d.a_buf, 2000));
 	}
 	free0 = mem_free_kib();
 	for (key = 1; key < MANY; key++)
 		ASSERT_NE(0, publish(_metadata, ivc, key, 4096)) TH_LOG("key %llu", key);
 	free1 = mem_free_kib();
-	for (round = 0; round < 2; round++) {
-		many[0] = cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A, MANY / 2,
-				  ID_A, 2000);
-		many[1] = cost_us(_metadata, &d.a, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
-				  d.a_buf, 2000);
+	for (round = 0; round < 3; round++) {
+		keep_min(&many[0], cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A,
+					   MANY / 2, ID_A, 2000));
+		keep_min(&many[1], cost_us(_metadata, &d.a, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
+					   d.a_buf, 2000));
 	}
 	ASSERT_LT(0, one[0]);
+	ASSERT_LT(0, one[1]);
+	ASSERT_LT(0, many[0]);
 	ASSERT_LT(0, many[1]);
 	EXPECT_EQ((__u64)-ENOENT, CALL_ON(d.a.vcpu, d.a.vmfd, &res,
 					  AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
