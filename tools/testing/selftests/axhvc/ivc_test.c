@@ -701,6 +701,7 @@ TEST(sigkill_mid_loop_leaves_nothing)
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define CGROUP_TEST	CGROUP_ROOT "/axhvc-memcg-test"
+#define CGROUP_COST	CGROUP_ROOT "/axhvc-cost-test"
 
 /* Write @val to cgroup file @path; 0 or -errno. */
 static int cg_write(const char *path, const char *val)
@@ -715,16 +716,41 @@ static int cg_write(const char *path, const char *val)
 	return ret;
 }
 
-static long cg_memory_current(void)
+/* memory.current of cgroup @dir, in bytes; -1 if unreadable. */
+static long cg_memory_current(const char *dir)
 {
-	FILE *f = fopen(CGROUP_TEST "/memory.current", "r");
+	char path[128];
 	long v = -1;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/memory.current", dir);
+	f = fopen(path, "r");
 	if (f && fscanf(f, "%ld", &v) != 1)
 		v = -1;
 	if (f)
 		fclose(f);
 	return v;
+}
+
+/* cgroup2 with the memory controller for child groups: 0 or -errno. */
+static int cg_setup(void)
+{
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+		return -errno;
+	return cg_write(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+}
+
+/* Move this process into cgroup @dir (created if need be): 0 or -errno. */
+static int cg_enter(const char *dir)
+{
+	char path[128], pid[32];
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return cg_write(path, pid);
 }
 
 #define MEMCG_CHANNELS	32
@@ -745,11 +771,8 @@ TEST(publisher_pays_in_its_memcg)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
-	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
-		SKIP(return, "no cgroup2: %s", strerror(errno));
-	if (cg_write(CGROUP_ROOT "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller");
+	if (cg_setup())
+		SKIP(return, "no cgroup2 with a memory controller");
 	ASSERT_TRUE(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
 	/* up: child to parent ("ready", "published"); down: parent to child ("go on"). */
 	ASSERT_EQ(0, pipe(up));
@@ -759,11 +782,9 @@ TEST(publisher_pays_in_its_memcg)
 	ASSERT_LE(0, child);
 	if (!child) {
 		struct _test_data_ivc d = { 0 }, *ivc = &d;
-		char pid[32];
 		int i;
 
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (cg_write(CGROUP_TEST "/cgroup.procs", pid) ||
+		if (cg_enter(CGROUP_TEST) ||
 		    ivc_vm_create(&d.a, axfd, ID_A, false, IVC_SIZE))
 			_exit(2);
 		d.a_buf = vmm_guest_alloc(d.a.vm, 4096);
@@ -779,15 +800,15 @@ TEST(publisher_pays_in_its_memcg)
 	}
 
 	ASSERT_EQ(1, read(up[0], &c, 1));
-	before = cg_memory_current();
+	before = cg_memory_current(CGROUP_TEST);
 	ASSERT_EQ(1, write(down[1], "g", 1));
 	ASSERT_EQ(1, read(up[0], &c, 1));
-	during = cg_memory_current();
+	during = cg_memory_current(CGROUP_TEST);
 	ASSERT_EQ(1, write(down[1], "g", 1));
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("child status %#x", status);
-	after = cg_memory_current();
+	after = cg_memory_current(CGROUP_TEST);
 	rmdir(CGROUP_TEST);
 
 	ksft_print_msg("memcg: %ld KiB before, %ld KiB with %d channels of %d KiB, %ld KiB after\n",
@@ -876,7 +897,8 @@ FIXTURE_TEARDOWN(many)
  */
 TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 {
-	long old_max, free0, free1;
+	long old_max, free0, free1, cg0 = -1, cg1 = -1;
+	bool in_cg;
 	double one[2] = { -1, -1 }, many[2] = { -1, -1 };
 	struct _test_data_ivc d = { 0 }, *ivc = &d;
 	__u64 window = 64ULL << 20, key;
@@ -903,10 +925,21 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 		keep_min(&one[1], cost_us(_metadata, &d.a, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 1,
 					  d.a_buf, 2000));
 	}
+	/*
+	 * What the channels cost, charged to a memory cgroup of the test's
+	 * own (exact for what axhvc accounts), and as MemFree sees it.
+	 */
+	in_cg = !cg_setup() && !cg_enter(CGROUP_COST);
+	if (in_cg)
+		cg0 = cg_memory_current(CGROUP_COST);
 	free0 = mem_free_kib();
 	for (key = 1; key < MANY; key++)
 		ASSERT_NE(0, publish(_metadata, ivc, key, 4096)) TH_LOG("key %llu", key);
 	free1 = mem_free_kib();
+	if (in_cg) {
+		cg1 = cg_memory_current(CGROUP_COST);
+		cg_enter(CGROUP_ROOT);
+	}
 	for (round = 0; round < 3; round++) {
 		keep_min(&many[0], cost_us(_metadata, &d.a, AXHVC_HC_IVC_NOTIFY, ID_A,
 					   MANY / 2, ID_A, 2000));
@@ -929,10 +962,14 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 	ksft_print_msg("memory per channel beyond its page: %ld bytes (MemFree, %d)\n",
 		       ((free0 - free1) * 1024 - (long)(MANY - 1) * 4096) / (MANY - 1),
 		       MANY - 1);
+	if (cg0 >= 0 && cg1 >= 0)
+		ksft_print_msg("memory per channel beyond its page: %ld bytes (memcg, %d)\n",
+			       (cg1 - cg0 - (long)(MANY - 1) * 4096) / (MANY - 1), MANY - 1);
 
 	t0 = time(NULL);
 	ivc_vm_destroy(&d.a);
 	EXPECT_TRUE(ivc_stats_settle(0, 0, 0));
+	rmdir(CGROUP_COST);
 	ksft_print_msg("closing the VM released %d channels in %ld s\n", MANY,
 		       (long)(time(NULL) - t0));
 	set_param("max_channels_per_vm", old_max);
