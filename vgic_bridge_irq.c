@@ -211,9 +211,10 @@ static int axhvc_spi_to_irq(u32 spi, bool level, bool *mapped)
 		return -ENODEV;
 	fwspec.fwnode = of_fwnode_handle(np);
 	domain = irq_find_matching_fwnode(fwspec.fwnode, DOMAIN_BUS_WIRED);
-	of_node_put(np);
-	if (!domain)
+	if (!domain) {
+		of_node_put(np);
 		return -ENODEV;
+	}
 	irq = irq_find_mapping(domain, spi + 32);
 	*mapped = !irq;
 	if (!irq) {
@@ -222,6 +223,7 @@ static int axhvc_spi_to_irq(u32 spi, bool level, bool *mapped)
 		fwspec.param[2] = level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING;
 		irq = irq_create_fwspec_mapping(&fwspec);
 	}
+	of_node_put(np);
 	return irq ?: -EINVAL;
 }
 
