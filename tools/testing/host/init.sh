@@ -4,10 +4,11 @@
 # /init of the emulated arm64 KVM host. The kernel command line picks the job:
 #   axhvc_mode=check   run every test, print TAP, power off
 #   axhvc_mode=demo    run /axhvc/demo.sh, power off
+#   axhvc_mode=script  run /axhvc/script.sh (see run-script.sh), power off
 # Lines starting with "axhvc-host:" are read by check.sh on the outer side.
 
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+export PATH=/axhvc/bin:/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -73,6 +74,7 @@ insmod /axhvc/axhvc_testhw.ko || say "error: insmod axhvc_testhw.ko failed"
 case "${axhvc_mode:-}" in
 check)	run_checks ;;
 demo)	sh /axhvc/demo.sh ;;
+script)	sh /axhvc/script.sh ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
 esac
 say "done"

@@ -3,7 +3,10 @@
 #
 # mkinitramfs.sh OUT.cpio MODULE_DIR [KUNIT]
 # Pack the test host's initramfs: busybox, /init, axhvc.ko (and axhvc_kunit.ko
-# when MODULE_DIR has one), the kselftests and the demo.
+# when MODULE_DIR has one), the kselftests, the demo and the programs of
+# tools/*/ (every one whose Makefile has an "install" target goes to
+# /axhvc/bin). AXHVC_SCRIPT=FILE adds FILE as /axhvc/script.sh, which the
+# host runs in mode "script" (see run-script.sh).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -21,5 +24,12 @@ chmod +x "$stage/init"
 cp "$moddir/axhvc.ko" "$stage/axhvc/"
 [ ! -e "$moddir/axhvc_kunit.ko" ] || cp "$moddir/axhvc_kunit.ko" "$stage/axhvc/"
 cp "$moddir/testhw/axhvc_testhw.ko" "$stage/axhvc/"
+uapi=$("$(dirname "$0")/uapi-headers.sh")
 make -s -C "$top/tools/testing/selftests/axhvc" install DESTDIR="$stage/axhvc/tests" >/dev/null
+for mk in "$top"/tools/*/Makefile; do
+	grep -q '^install:' "$mk" || continue
+	make -s -C "$(dirname "$mk")" install DESTDIR="$stage/axhvc/bin" \
+		UAPI_INCLUDE="$uapi" MODULE_DIR="$moddir" >/dev/null
+done
+[ -z "${AXHVC_SCRIPT:-}" ] || cp "$AXHVC_SCRIPT" "$stage/axhvc/script.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"
