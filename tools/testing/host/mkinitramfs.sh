@@ -27,7 +27,7 @@ cp "$moddir/testhw/axhvc_testhw.ko" "$stage/axhvc/"
 uapi=$("$(dirname "$0")/uapi-headers.sh")
 make -s -C "$top/tools/testing/selftests/axhvc" install DESTDIR="$stage/axhvc/tests" >/dev/null
 for mk in "$top"/tools/*/Makefile; do
-	grep -q '^install:' "$mk" || continue
+	[ -e "$mk" ] && grep -q "^install:" "$mk" || continue
 	make -s -C "$(dirname "$mk")" install DESTDIR="$stage/axhvc/bin" \
 		UAPI_INCLUDE="$uapi" MODULE_DIR="$moddir" >/dev/null
 done
