@@ -6,7 +6,7 @@
  */
 #include "rt.h"
 #include "axhvc_guest.h"
-#include "demo_channel.h"
+#include "demo_io.h"
 
 /* Out-parameters of the hypercalls: aligned u64s in guest RAM. */
 static __u64 chan_base, chan_size;
@@ -22,15 +22,17 @@ int main(void)
 		rt_printf("publish failed: errno %d\n", axhvc_errno(ret));
 		return 1;
 	}
-	rt_printf("published channel (vm %u, key 0x%llx): GPA 0x%llx, %llu bytes granted\n",
+	rt_printf("published channel (vm %u, key 0x%llx): GPA 0x%llx, %llu bytes\n",
 		  DEMO_PUBLISHER, (__u64)DEMO_KEY, chan_base, chan_size);
 	rt_printf("channel header written by the host: publisher %llu, key 0x%llx (%s)\n",
-		  *(volatile __u64 *)chan_base, *(volatile __u64 *)(chan_base + 8),
+		  __atomic_load_n((__u64 *)chan_base, __ATOMIC_RELAXED),
+		  __atomic_load_n((__u64 *)(chan_base + 8), __ATOMIC_RELAXED),
 		  axhvc_channel_header_ok((void *)chan_base, DEMO_PUBLISHER, DEMO_KEY) ?
 		  "ok" : "WRONG");
 
 	rt_gic_enable_spi(DEMO_DOORBELL_INTID);
-	demo_send(chan_base, DEMO_MSG_LEN, DEMO_MSG, "hello VM 2, this is VM 1 over an axhvc channel");
+	demo_send(chan_base, DEMO_MSG_LEN, DEMO_MSG,
+		  "hello VM 2, this is VM 1 over an axhvc channel");
 	rt_printf("wrote my message; sleeping until my doorbell (INTID %u) rings\n",
 		  DEMO_DOORBELL_INTID);
 
@@ -40,9 +42,8 @@ int main(void)
 		rt_printf("no doorbell within 120 s\n");
 		return 1;
 	}
-	rmb();
 	rt_printf("woken by INTID %d after %llu ms\n", intid, (rt_now_us() - t0) / 1000);
-	if (!demo_r32(chan_base, DEMO_ANS_LEN)) {
+	if (!demo_len(chan_base, DEMO_ANS_LEN)) {
 		rt_printf("the doorbell rang but there is no answer\n");
 		return 1;
 	}

@@ -6,7 +6,7 @@
  */
 #include "rt.h"
 #include "axhvc_guest.h"
-#include "demo_channel.h"
+#include "demo_io.h"
 
 /* How long VM 2 thinks before answering: time for the operator to look. */
 #define THINK_MS	3000
@@ -27,7 +27,7 @@ int main(void)
 			return 1;
 		}
 		if (!waited++)
-			rt_printf("channel (vm %u, key 0x%llx) not published yet (ENOENT): retrying\n",
+			rt_printf("channel (vm %u, key 0x%llx) not there yet (ENOENT): retrying\n",
 				  DEMO_PUBLISHER, (__u64)DEMO_KEY);
 		rt_delay_ms(100);
 	}
@@ -36,9 +36,8 @@ int main(void)
 		  axhvc_channel_header_ok((void *)chan_base, DEMO_PUBLISHER, DEMO_KEY) ?
 		  "ok" : "WRONG");
 
-	while (!demo_r32(chan_base, DEMO_MSG_LEN))
+	while (!demo_len(chan_base, DEMO_MSG_LEN))
 		rt_delay_ms(10);
-	rmb();
 	rt_printf("VM 1 says: \"%s\"\n", (const char *)(chan_base + DEMO_MSG));
 
 	rt_delay_ms(THINK_MS);

@@ -17,9 +17,9 @@
 
 /* Distributor and redistributor registers used here. */
 #define GICD_CTLR		0x0000
-#define GICD_CTLR_ENABLE_G1	(1U << 1)
-#define GICD_CTLR_ARE		(1U << 4)
-#define GICD_CTLR_RWP		(1U << 31)
+#define GICD_CTLR_ENABLE_G1	BIT(1)
+#define GICD_CTLR_ARE		BIT(4)
+#define GICD_CTLR_RWP		BIT(31)
 #define GICD_IGROUPR		0x0080
 #define GICD_ISENABLER		0x0100
 #define GICD_IPRIORITYR		0x0400
@@ -27,40 +27,54 @@
 #define GICD_IROUTER		0x6000
 #define GICR_WAKER		0x0014
 #define GICR_SGI_BASE		0x10000	/* SGI/PPI frame, after RD_base */
-#define GICR_WAKER_PSLEEP	(1U << 1)
-#define GICR_WAKER_CASLEEP	(1U << 2)
+#define GICR_WAKER_PSLEEP	BIT(1)
+#define GICR_WAKER_CASLEEP	BIT(2)
 #define GIC_SPURIOUS		1020
 #define TIMER_PPI		27	/* the EL1 virtual timer */
 #define GIC_PRIORITY		0xa0	/* below the PMR's 0xff: signalled */
 
+/*
+ * MMIO accessors as the kernel's __raw_*(): one single-copy-atomic access
+ * of the register's width, which the compiler can neither merge nor split.
+ */
 static inline void mmio_w8(unsigned long a, __u8 v)
 {
-	*(volatile __u8 *)a = v;
+	asm volatile("strb %w0, [%1]" : : "rZ" (v), "r" (a) : "memory");
 }
 
 static inline __u8 mmio_r8(unsigned long a)
 {
-	return *(volatile __u8 *)a;
+	__u8 v;
+
+	asm volatile("ldrb %w0, [%1]" : "=r" (v) : "r" (a) : "memory");
+	return v;
 }
 
 static inline void mmio_w32(unsigned long a, __u32 v)
 {
-	*(volatile __u32 *)a = v;
+	asm volatile("str %w0, [%1]" : : "rZ" (v), "r" (a) : "memory");
 }
 
 static inline __u32 mmio_r32(unsigned long a)
 {
-	return *(volatile __u32 *)a;
+	__u32 v;
+
+	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (a) : "memory");
+	return v;
 }
 
 static inline void mmio_w64(unsigned long a, __u64 v)
 {
-	*(volatile __u64 *)a = v;
+	asm volatile("str %x0, [%1]" : : "rZ" (v), "r" (a) : "memory");
 }
 
 #define read_sysreg(r) ({ __u64 __v; asm volatile("mrs %0, " #r : "=r" (__v)); __v; })
-#define write_sysreg(v, r) asm volatile("msr " #r ", %0" : : "r" ((__u64)(v)))
-#define isb() asm volatile("isb" : : : "memory")
+#define write_sysreg(v, r) ({ asm volatile("msr " #r ", %0" : : "r" ((__u64)(v))); })
+
+static inline void isb(void)
+{
+	asm volatile("isb" : : : "memory");
+}
 
 static void uart_putc(char c)
 {
@@ -238,10 +252,11 @@ int rt_gic_wait_irq(unsigned int timeout_ms)
 	return (int)intid;
 }
 
+/* A byte loop (built with -fno-tree-loop-distribute-patterns: no memcpy()). */
 void *rt_memcpy(void *dst, const void *src, unsigned long n)
 {
-	volatile char *d = dst;
-	const volatile char *s = src;
+	char *d = dst;
+	const char *s = src;
 
 	while (n--)
 		*d++ = *s++;

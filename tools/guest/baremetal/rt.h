@@ -14,11 +14,13 @@
 
 #include <linux/types.h>
 
+#define BIT(n)		(1U << (n))
+
 #define RT_UART_BASE	0x09000000UL
 #define RT_GICD_BASE	0x08000000UL
 #define RT_GICR_BASE	0x080A0000UL
 
-void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rt_printf(const char *fmt, ...);
 void rt_puts(const char *s);
 
 __u64 rt_now_us(void);
@@ -30,6 +32,6 @@ int rt_gic_wait_irq(unsigned int timeout_ms);
 void *rt_memcpy(void *dst, const void *src, unsigned long n);
 unsigned long rt_strlen(const char *s);
 
-void rt_power_off(void) __attribute__((noreturn));
+void rt_power_off(void);
 
 #endif /* AXHVC_GUEST_RT_H */
