@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fetch Debian's arm64 kernel image, headers and busybox-static for the stock
-# test host, unpack them into the cache and make the headers usable for an
-# out-of-tree cross build. Prints the unpacked directory on stdout.
+# test host, and libfdt-dev for tools/axvmm; unpack them into the cache and
+# make the headers usable for an out-of-tree cross build. Prints the unpacked
+# directory on stdout.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cache_lock debian
@@ -40,5 +41,21 @@ if [ ! -e "$dest/.axhvc-ready" ]; then
 	rm -rf "$dest/debs"
 	touch "$dest/.axhvc-ready"
 	log "Debian arm64 $kver ready in $dest"
+fi
+# libfdt (static, arm64) for tools/axvmm, which writes its guests' device trees
+# with it. Kept apart from the stamp above so that an existing cache gets it too.
+if [ ! -e "$dest/libfdt/.axhvc-ready" ]; then
+	log "fetching Debian arm64 libfdt-dev"
+	rm -rf "$dest/libfdt"
+	mkdir -p "$dest/libfdt/debs"
+	(cd "$dest/libfdt/debs" &&
+	 apt-get download -qq -o APT::Sandbox::User=root "libfdt-dev:arm64")
+	for d in "$dest"/libfdt/debs/*.deb; do
+		dpkg -x "$d" "$dest/libfdt/root"
+	done
+	[ -e "$dest/libfdt/root/usr/lib/aarch64-linux-gnu/libfdt.a" ] ||
+		die "libfdt-dev did not unpack a libfdt.a"
+	rm -rf "$dest/libfdt/debs"
+	touch "$dest/libfdt/.axhvc-ready"
 fi
 echo "$dest"
