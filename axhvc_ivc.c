@@ -571,6 +571,7 @@ void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
 	if (old)
 		eventfd_ctx_put(old);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
 
 /**
  * axhvc_ivc_set_limits() - set a VM's channel limits (AXHVC_VM_SET_LIMITS)
@@ -729,6 +730,7 @@ void axhvc_ivc_registry_lock(void)
 {
 	mutex_lock(&axhvc_ivc_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_lock);
 
 /**
  * axhvc_ivc_registry_unlock() - release what axhvc_ivc_registry_lock() took
@@ -737,6 +739,7 @@ void axhvc_ivc_registry_unlock(void)
 {
 	mutex_unlock(&axhvc_ivc_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_unlock);
 
 /**
  * axhvc_ivc_vm_info() - a VM's channel usage, limits and doorbell

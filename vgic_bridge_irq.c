@@ -479,3 +479,4 @@ void axhvc_vm_irq_release(struct axhvc_vm *vm)
 	xa_destroy(&vm->irq_routes);
 	mutex_destroy(&vm->irq_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_release);
