@@ -440,7 +440,7 @@ static void print_vms_text(const struct axhvc_vm_info *vms, unsigned int nr)
 	printf("VMs: %u\n", nr);
 	if (!nr)
 		return;
-	table_init(&t, ">VM", ">PID", "ROUTE", "ERRORS-AS", "IVC WINDOW",
+	table_init(&t, ">VM", ">PID", "ROUTE", "ERRNO", "IVC WINDOW",
 		   ">CHANNELS", ">BYTES", "DOORBELL", ">IRQ ROUTES/FWD",
 		   ">REGIONS", ">CALLS", ">ERRORS", NULL);
 	for (i = 0; i < nr; i++) {
@@ -451,7 +451,7 @@ static void print_vms_text(const struct axhvc_vm_info *vms, unsigned int nr)
 		table_cell(&t, "%s%s", route_str(v),
 			   v->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM ? "+vmm" : "");
 		table_cell(&t, "%s", v->flags & AXHVC_VM_F_ERR_AXVISOR ?
-			   "-1" : "-errno");
+			   "axvisor" : "linux");
 		if (v->ivc_size)
 			table_cell(&t, "%#llx+%s", (unsigned long long)v->ivc_base,
 				   size_str(a, sizeof(a), v->ivc_size));

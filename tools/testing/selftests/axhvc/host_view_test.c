@@ -396,11 +396,18 @@ TEST_F(hv, all_channels)
 	free(cs.c);
 	free(cs.subs);
 
-	/* A leaves: its channels go, KEY_B1 with its last subscriber. */
+	/*
+	 * A leaves: KEY_A1 lives on unpublished for B, KEY_A2 goes, and
+	 * KEY_B1 goes with its last subscriber.
+	 */
 	close(self->a.vmfd);
 	self->a.vmfd = -1;
 	ASSERT_EQ(0, list_chans(_metadata, self->axfd, &cs));
-	EXPECT_EQ(NULL, find_chan(&cs, ID_A, KEY_A1));
+	c1 = find_chan(&cs, ID_A, KEY_A1);
+	ASSERT_NE(NULL, c1);
+	EXPECT_EQ(0, c1->flags);
+	ASSERT_EQ(1, c1->nr_subscribers);
+	EXPECT_EQ(ID_B, cs.subs[c1->first_subscriber]);
 	EXPECT_EQ(NULL, find_chan(&cs, ID_A, KEY_A2));
 	EXPECT_EQ(NULL, find_chan(&cs, ID_B, KEY_B1));
 	free(cs.c);
