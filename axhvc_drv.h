@@ -23,6 +23,7 @@
 #define AXHVC_DEV_NAME	"axhvc"
 
 struct eventfd_ctx;
+struct pid;
 struct kvm;
 struct kvm_vcpu;
 struct mm_struct;
@@ -33,6 +34,7 @@ struct axhvc_allowed;
 enum axhvc_route {
 	AXHVC_ROUTE_FORWARDED,
 	AXHVC_ROUTE_INTERCEPT,
+	AXHVC_NR_ROUTES,
 };
 
 /**
@@ -43,6 +45,10 @@ enum axhvc_route {
  * @ivc_size: size of the IVC window (0: none).
  * @mm: the creating process's mm (grabbed, not pinned): only that process
  *	issues the VM's ioctls, and guest memory is reached through it.
+ * @owner: the creating process (its thread group), for the host view.
+ * @hc_calls: hypercalls served, by route and code; counted without a lock
+ *	on the hypercall path (one atomic increment per call).
+ * @hc_errors: hypercalls that returned an error to the guest.
  * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
  * @kvm_node: in axhvc_kvm.c's table of bound VMs, while bound.
  * @refs: references to the VM; its fd holds the first. (Intercepted calls
@@ -89,6 +95,9 @@ struct axhvc_vm {
 	u64 ivc_base;
 	u64 ivc_size;
 	struct mm_struct *mm;
+	struct pid *owner;
+	atomic64_t hc_calls[AXHVC_NR_ROUTES][AXHVC_HC_COUNT];
+	atomic64_t hc_errors;
 	struct kvm *kvm;
 	struct hlist_node kvm_node;
 	struct kref refs;
@@ -125,6 +134,8 @@ int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val);
 void axhvc_vm_exit(void);
 void axhvc_vm_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id, u64 key,
 			 u64 peer);
+long axhvc_list_vms(struct axhvc_vm_list __user *ulist);
+long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist);
 
 /* axhvc_window.c */
 void axhvc_window_init(struct axhvc_vm *vm);
@@ -149,6 +160,12 @@ int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 		   u32 max, u32 *nr);
 int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 		  struct axhvc_channel_info *info, u64 *subs, u32 max);
+void axhvc_ivc_registry_lock(void);
+void axhvc_ivc_registry_unlock(void);
+void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
+void axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
+int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
+		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
 int axhvc_ivc_init(void);
 void axhvc_ivc_exit(void);
 
@@ -165,6 +182,7 @@ int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd);
 int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
 int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
 int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
+void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
 void axhvc_vm_irq_init(struct axhvc_vm *vm);
 void axhvc_vm_irq_release(struct axhvc_vm *vm);
 
@@ -230,6 +248,9 @@ int axhvc_api_version_fill(struct axhvc_api_version *ver);
 int axhvc_check_vm_config(const struct axhvc_vm_config *conf);
 int axhvc_check_mem_region(const struct axhvc_vm *vm,
 			   const struct axhvc_mem_region *r);
+int axhvc_check_vm_list(const struct axhvc_vm_list *vl);
+int axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl);
+void axhvc_vm_info_fill(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 		      axhvc_ivc_report_t report, void *ctx);
 int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/printk.h>
 #include <kunit/visibility.h>
 
@@ -53,6 +54,9 @@ static long axhvc_hc_debug(const struct axhvc_call *call)
  *	%AXHVC_HC_COUNT
  * @ret: out: the value for the guest's x0 when the call is done
  *
+ * Counts the call in the VM's counters for the host view (AXHVC_LIST_VMS):
+ * one lock-free atomic increment per call, and one more when it fails.
+ *
  * Context: process context, in the VMM's address space (the forwarded ioctl
  * or the intercepting vCPU thread); may sleep.
  *
@@ -64,6 +68,9 @@ int axhvc_dispatch(const struct axhvc_call *call, u64 *ret)
 	struct axhvc_vm *vm = call->vm;
 	u32 code = (u32)call->x[0];
 	long result;
+
+	if (likely(code < AXHVC_HC_COUNT && call->route < AXHVC_NR_ROUTES))
+		atomic64_inc(&vm->hc_calls[call->route][code]);
 
 	switch (code) {
 	case AXHVC_HC_HYPERVISOR_DISABLE:
@@ -93,8 +100,11 @@ int axhvc_dispatch(const struct axhvc_call *call, u64 *ret)
 		break;
 	}
 
+	if (result < 0)
+		atomic64_inc(&vm->hc_errors);
 	*ret = axhvc_encode_result(vm->flags, result);
 	trace_axhvc_hypercall(vm->vm_id, call->vcpu_id, call->x, result, *ret,
 			      call->route);
 	return AXHVC_CALL_DONE;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_dispatch);

@@ -55,6 +55,7 @@ struct axhvc_chan_key {
 /**
  * struct axhvc_chan - an IVC channel
  * @node: in axhvc_chans while published.
+ * @all_link: in axhvc_all_chans from publication until freed.
  * @name: the publisher's VM id and key.
  * @maps: the VMs' mappings of the channel (&struct axhvc_chan_map.chan_link).
  * @pub_map: the publisher's mapping, NULL once unpublished.
@@ -65,6 +66,7 @@ struct axhvc_chan_key {
  */
 struct axhvc_chan {
 	struct rhash_head node;
+	struct list_head all_link;
 	struct axhvc_chan_key name;
 	struct list_head maps;
 	struct axhvc_chan_map *pub_map;
@@ -139,6 +141,8 @@ static const struct rhashtable_params axhvc_map_params = {
 /* Published channels, and all channel mappings. */
 static struct rhashtable axhvc_chans;
 static struct rhashtable axhvc_maps;
+/* Every channel that exists, published or not, oldest first (host view). */
+static LIST_HEAD(axhvc_all_chans);
 
 /* What exists, for the teardown tests (debugfs axhvc/ivc). */
 static unsigned long axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages;
@@ -316,6 +320,7 @@ static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 	}
 	kfree(map);
 	if (list_empty(&chan->maps)) {
+		list_del(&chan->all_link);
 		axhvc_nr_chans--;
 		axhvc_nr_pages -= chan->nr_pages;
 		axhvc_chan_free(chan);
@@ -364,12 +369,14 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 		ret = -ENOMEM;
 		goto fail;
 	}
+	list_add_tail(&chan->all_link, &axhvc_all_chans);
 	axhvc_nr_chans++;
 	axhvc_nr_pages += chan->nr_pages;
 	map = axhvc_map_add(vm, chan, true);
 	if (IS_ERR(map)) {
 		ret = PTR_ERR(map);
 		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
+		list_del(&chan->all_link);
 		axhvc_nr_chans--;
 		axhvc_nr_pages -= chan->nr_pages;
 		goto fail;
@@ -564,6 +571,7 @@ void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
 	if (old)
 		eventfd_ctx_put(old);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
 
 /**
  * axhvc_ivc_set_limits() - set a VM's channel limits (AXHVC_VM_SET_LIMITS)
@@ -710,6 +718,118 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_get);
+
+/**
+ * axhvc_ivc_registry_lock() - take the channel registry's lock (host view)
+ *
+ * While it is held, no channel or mapping changes, and every VM found in
+ * the VM registry stays alive: a VM's release takes this lock (in
+ * axhvc_ivc_vm_release()) before the VM can be freed.
+ */
+void axhvc_ivc_registry_lock(void)
+{
+	mutex_lock(&axhvc_ivc_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_lock);
+
+/**
+ * axhvc_ivc_registry_unlock() - release what axhvc_ivc_registry_lock() took
+ */
+void axhvc_ivc_registry_unlock(void)
+{
+	mutex_unlock(&axhvc_ivc_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_unlock);
+
+/**
+ * axhvc_ivc_vm_info() - a VM's channel usage, limits and doorbell
+ * @vm: the VM
+ * @info: out: the IVC fields of the VM's host view entry
+ *
+ * Context: axhvc_ivc_registry_lock() held.
+ */
+void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info)
+{
+	lockdep_assert_held(&axhvc_ivc_lock);
+	info->nr_channels = vm->ivc_nr_channels;
+	info->max_channels = vm->ivc_max_channels;
+	info->bytes = vm->ivc_bytes;
+	info->max_bytes = vm->ivc_max_bytes;
+	if (vm->doorbell) {
+		info->doorbell = AXHVC_VMI_DOORBELL_EVENTFD;
+	} else if (vm->doorbell_intid) {
+		info->doorbell = AXHVC_VMI_DOORBELL_INTID;
+		info->doorbell_intid = vm->doorbell_intid;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_info);
+
+/**
+ * axhvc_ivc_host_counts() - how many channels and mappings exist now
+ * @nr_chans: out: channels
+ * @nr_maps: out: channel mappings, an upper bound of the subscriptions
+ *
+ * For sizing a later axhvc_ivc_list_all(), which may find more.
+ */
+void axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
+{
+	mutex_lock(&axhvc_ivc_lock);
+	*nr_chans = min_t(unsigned long, axhvc_nr_chans, U32_MAX);
+	*nr_maps = min_t(unsigned long, axhvc_nr_maps, U32_MAX);
+	mutex_unlock(&axhvc_ivc_lock);
+}
+
+/**
+ * axhvc_ivc_list_all() - every channel of the host (AXHVC_LIST_ALL_CHANNELS)
+ * @chans: out: up to @max_chans channels, oldest first
+ * @max_chans: room in @chans
+ * @subs: out: up to @max_subs subscriber VM ids, channel after channel
+ * @max_subs: room in @subs
+ * @nr_chans: out: how many channels exist
+ * @nr_subs: out: how many subscriptions they have together
+ *
+ * One snapshot under the registry's lock. The arrays may be partly written
+ * when the room is too small.
+ *
+ * Return: 0, or -E2BIG when either array is too small (@nr_chans and
+ * @nr_subs tell the room needed).
+ */
+int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
+		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs)
+{
+	const struct axhvc_chan_map *m;
+	const struct axhvc_chan *chan;
+	u32 n = 0, ns = 0;
+
+	mutex_lock(&axhvc_ivc_lock);
+	list_for_each_entry(chan, &axhvc_all_chans, all_link) {
+		struct axhvc_host_channel *c = n < max_chans ? &chans[n] : NULL;
+
+		if (c) {
+			memset(c, 0, sizeof(*c));
+			c->publisher = chan->name.pub_id;
+			c->key = chan->name.key;
+			c->size = axhvc_chan_bytes(chan);
+			c->flags = chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0;
+			c->first_subscriber = ns;
+		}
+		list_for_each_entry(m, &chan->maps, chan_link) {
+			if (m == chan->pub_map)
+				continue;
+			if (ns < max_subs)
+				subs[ns] = m->vm->vm_id;
+			ns++;
+			if (c)
+				c->nr_subscribers++;
+		}
+		n++;
+	}
+	mutex_unlock(&axhvc_ivc_lock);
+	*nr_chans = n;
+	*nr_subs = ns;
+	return n <= max_chans && ns <= max_subs ? 0 : -E2BIG;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list_all);
 
 /* Where the guest wants a channel's GPA and size, read before any change. */
 struct axhvc_ivc_guest_out {

@@ -80,6 +80,11 @@ static const struct axhvc_cmd_case axhvc_unknown_cmds[] = {
 	  _IOR(AXHVC_IOCTL_MAGIC, 0x00, struct axhvc_api_version) },
 	{ "foreign magic", _IOWR(0xAE, 0x00, struct axhvc_api_version) },
 	{ "host GIC number, wrong size", _IOWR(AXHVC_IOCTL_MAGIC, 0x02, __u64) },
+	{ "list VMs number, wrong size", _IOWR(AXHVC_IOCTL_MAGIC, 0x03, __u64) },
+	{ "list VMs number, wrong direction",
+	  _IOR(AXHVC_IOCTL_MAGIC, 0x03, struct axhvc_vm_list) },
+	{ "list channels number, wrong size",
+	  _IOWR(AXHVC_IOCTL_MAGIC, 0x04, struct axhvc_vm_list) },
 	{ "zero", 0 },
 };
 
@@ -357,6 +362,55 @@ static void axhvc_uapi_layout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_host_gic, reserved), 32UL);
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(AXHVC_GET_HOST_GIC),
 			sizeof(struct axhvc_host_gic));
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_vm_info), 200UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_vm_info, owner_tgid), 12UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_vm_info, doorbell), 56UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_vm_info, calls), 80UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_vm_info, errors), 160UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_vm_list), 24UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_host_channel), 40UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct axhvc_host_channel, first_subscriber), 32UL);
+	KUNIT_EXPECT_EQ(test, sizeof(struct axhvc_host_channel_list), 32UL);
+	KUNIT_EXPECT_EQ(test, _IOC_NR(AXHVC_LIST_VMS), 3U);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(AXHVC_LIST_VMS), sizeof(struct axhvc_vm_list));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(AXHVC_LIST_ALL_CHANNELS), 4U);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(AXHVC_LIST_ALL_CHANNELS),
+			sizeof(struct axhvc_host_channel_list));
+}
+
+/* The host view's requests: only the room and the addresses are free. */
+struct axhvc_list_case {
+	const char *name;
+	struct axhvc_vm_list vl;
+	struct axhvc_host_channel_list cl;
+	int expect_rc;
+};
+
+static const struct axhvc_list_case axhvc_list_cases[] = {
+	{ "all zero", {}, {}, 0 },
+	{ "room and addresses", { .vms = 0x1000, .nr_vms = ~0U },
+	  { .channels = 0x1000, .subscribers = ~0ULL, .nr_channels = ~0U,
+	    .nr_subscribers = 7 }, 0 },
+	{ "flags bit 0", { .flags = 1 }, { .flags = 1 }, -EINVAL },
+	{ "flags bit 31", { .flags = 1U << 31 }, { .flags = 1U << 31 }, -EINVAL },
+	{ "reserved low bit", { .reserved = 1 }, { .reserved = 1 }, -EINVAL },
+	{ "reserved high bit", { .reserved = 1ULL << 63 }, { .reserved = 1U << 31 },
+	  -EINVAL },
+};
+
+static void axhvc_list_case_desc(const struct axhvc_list_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(axhvc_list, axhvc_list_cases, axhvc_list_case_desc);
+
+static void axhvc_list_check_test(struct kunit *test)
+{
+	const struct axhvc_list_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, axhvc_check_vm_list(&c->vl), c->expect_rc);
+	KUNIT_EXPECT_EQ(test, axhvc_check_host_channel_list(&c->cl), c->expect_rc);
 }
 
 /* A VM for the IVC tests: no fd, no guest memory, a window of @pages pages. */
@@ -652,6 +706,171 @@ static void axhvc_limits_test(struct kunit *test)
 	axhvc_ivc_vm_release(b);
 }
 
+#define HV_VM_ID(i)	(3001 + (i))
+
+/* The host's channels: published, unpublished but held, subscribers in order. */
+static void axhvc_list_all_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, HV_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, HV_VM_ID(1), 16);
+	struct axhvc_vm *c = axhvc_test_vm(test, HV_VM_ID(2), 16);
+	struct axhvc_report_rec rec = { };
+	struct axhvc_host_channel *chans, *ch;
+	u32 nr, nr_subs, i, found = 0;
+	u64 *subs;
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 1, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 2, 3 * 4096, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(b, 1, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(c, a->vm_id, 1, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(a, a->vm_id, 1, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(c, b->vm_id, 1, axhvc_test_report, &rec), 0);
+	/* b's channel 1 lives on for c without its publisher. */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_drop(b, b->vm_id, 1, true), 0);
+
+	/* No room: the counts, and nothing written. */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_list_all(NULL, 0, NULL, 0, &nr, &nr_subs), -E2BIG);
+	KUNIT_ASSERT_GE(test, nr, 3U);
+	KUNIT_ASSERT_GE(test, nr_subs, 4U);
+	chans = kunit_kcalloc(test, nr, sizeof(*chans), GFP_KERNEL);
+	subs = kunit_kcalloc(test, nr_subs, sizeof(*subs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, chans);
+	KUNIT_ASSERT_NOT_NULL(test, subs);
+	/* One subscriber short, then one channel short. */
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_list_all(chans, nr, subs, nr_subs - 1, &nr, &nr_subs),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_list_all(chans, nr - 1, subs, nr_subs, &nr, &nr_subs),
+			-E2BIG);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_list_all(chans, nr, subs, nr_subs, &nr, &nr_subs), 0);
+
+	for (i = 0; i < nr; i++) {
+		ch = &chans[i];
+		if (ch->publisher < HV_VM_ID(0) || ch->publisher > HV_VM_ID(2))
+			continue;
+		KUNIT_ASSERT_LE(test, ch->first_subscriber + ch->nr_subscribers, nr_subs);
+		KUNIT_EXPECT_EQ(test, ch->reserved, 0U);
+		if (ch->publisher == a->vm_id && ch->key == 1) {
+			/* Subscribers in the order they came. */
+			KUNIT_EXPECT_EQ(test, found, 0U);
+			KUNIT_EXPECT_EQ(test, ch->size, 4096ULL);
+			KUNIT_EXPECT_EQ(test, ch->flags, (u32)AXHVC_CHAN_F_PUBLISHED);
+			KUNIT_ASSERT_EQ(test, ch->nr_subscribers, 3U);
+			KUNIT_EXPECT_EQ(test, subs[ch->first_subscriber], c->vm_id);
+			KUNIT_EXPECT_EQ(test, subs[ch->first_subscriber + 1], b->vm_id);
+			KUNIT_EXPECT_EQ(test, subs[ch->first_subscriber + 2], a->vm_id);
+		} else if (ch->publisher == a->vm_id && ch->key == 2) {
+			KUNIT_EXPECT_EQ(test, found, 1U);
+			KUNIT_EXPECT_EQ(test, ch->size, 3 * 4096ULL);
+			KUNIT_EXPECT_EQ(test, ch->flags, (u32)AXHVC_CHAN_F_PUBLISHED);
+			KUNIT_EXPECT_EQ(test, ch->nr_subscribers, 0U);
+		} else if (ch->publisher == b->vm_id && ch->key == 1) {
+			KUNIT_EXPECT_EQ(test, found, 2U);
+			KUNIT_EXPECT_EQ(test, ch->flags, 0U);
+			KUNIT_ASSERT_EQ(test, ch->nr_subscribers, 1U);
+			KUNIT_EXPECT_EQ(test, subs[ch->first_subscriber], c->vm_id);
+		} else {
+			KUNIT_FAIL(test, "unexpected channel %llu/%llu", ch->publisher, ch->key);
+		}
+		found++;
+	}
+	KUNIT_EXPECT_EQ(test, found, 3U);
+
+	/* The last subscriber gone, the unpublished channel is gone too. */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_drop(c, b->vm_id, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_list_all(chans, nr, subs, nr_subs, &nr, &nr_subs), 0);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_FALSE(test, chans[i].publisher == b->vm_id);
+	axhvc_ivc_vm_release(a);
+	axhvc_ivc_vm_release(b);
+	axhvc_ivc_vm_release(c);
+}
+
+/* One call on @route; returns the dispatcher's verdict. */
+static int axhvc_test_call(struct axhvc_vm *vm, enum axhvc_route route,
+			   u64 code, u64 x1, u64 *ret)
+{
+	struct axhvc_call call = {
+		.vm = vm, .x = { code, x1 }, .route = route,
+	};
+
+	return axhvc_dispatch(&call, ret);
+}
+
+/* A VM's host view entry: limits, usage, doorbell, exact counters. */
+static void axhvc_vm_info_test(struct kunit *test)
+{
+	struct axhvc_vm *vm = axhvc_test_vm(test, HV_VM_ID(5), 16);
+	struct axhvc_report_rec rec = { };
+	struct axhvc_vm_info info;
+	u64 ret, sum = 0;
+	int i;
+
+	axhvc_vm_irq_init(vm);
+	vm->flags = AXHVC_VM_F_LIFECYCLE_TO_VMM;
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(vm, 9, 2 * 4096, axhvc_test_report, &rec), 0);
+	axhvc_ivc_set_doorbell(vm, NULL, 40);
+
+	/* Debug: fine; PrepareDisable: the VMM's; unpublish of nothing: ENOENT. */
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED, 2, 0, &ret),
+			AXHVC_CALL_DONE);
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_INTERCEPT, 2, 0, &ret),
+			AXHVC_CALL_DONE);
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED, 1, 0, &ret),
+			AXHVC_CALL_TO_VMM);
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_INTERCEPT, 5, 77, &ret),
+			AXHVC_CALL_DONE);
+	KUNIT_EXPECT_EQ(test, ret, (u64)-ENOENT);
+	/* Publish with unbacked pointers: EFAULT, and the code's count moves. */
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED, 3, 1, &ret),
+			AXHVC_CALL_DONE);
+	KUNIT_EXPECT_EQ(test, ret, (u64)-EFAULT);
+	/* Bits above the 32-bit code are ignored, as for the guest. */
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED,
+					      0x100000002ULL, 0, &ret), AXHVC_CALL_DONE);
+
+	axhvc_ivc_registry_lock();
+	axhvc_vm_info_fill(vm, &info);
+	axhvc_ivc_registry_unlock();
+	KUNIT_EXPECT_EQ(test, info.vm_id, HV_VM_ID(5));
+	KUNIT_EXPECT_EQ(test, info.flags, (u32)AXHVC_VM_F_LIFECYCLE_TO_VMM);
+	KUNIT_EXPECT_EQ(test, info.owner_tgid, 0);
+	KUNIT_EXPECT_EQ(test, info.ivc_base, 0xd0000000ULL);
+	KUNIT_EXPECT_EQ(test, info.ivc_size, 16ULL << PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, info.nr_channels, 1U);
+	KUNIT_EXPECT_EQ(test, info.bytes, 2 * 4096ULL);
+	KUNIT_EXPECT_EQ(test, info.max_channels, vm->ivc_max_channels);
+	KUNIT_EXPECT_EQ(test, info.max_bytes, vm->ivc_max_bytes);
+	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_INTID);
+	KUNIT_EXPECT_EQ(test, info.doorbell_intid, 40U);
+	KUNIT_EXPECT_EQ(test, info.nr_irq_routes, 0U);
+	KUNIT_EXPECT_EQ(test, info.nr_irq_forwards, 0U);
+	KUNIT_EXPECT_EQ(test, info.nr_mem_regions, 0U);
+	KUNIT_EXPECT_EQ(test, info.calls[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, info.calls[1], 1ULL);
+	KUNIT_EXPECT_EQ(test, info.calls[2], 3ULL);
+	KUNIT_EXPECT_EQ(test, info.calls[3], 1ULL);
+	KUNIT_EXPECT_EQ(test, info.calls[4], 0ULL);
+	KUNIT_EXPECT_EQ(test, info.calls[5], 1ULL);
+	KUNIT_EXPECT_EQ(test, info.calls_forwarded, 4ULL);
+	KUNIT_EXPECT_EQ(test, info.calls_intercept, 2ULL);
+	KUNIT_EXPECT_EQ(test, info.errors, 2ULL);
+	for (i = 0; i < AXHVC_HC_COUNT; i++)
+		sum += info.calls[i];
+	KUNIT_EXPECT_EQ(test, sum, info.calls_forwarded + info.calls_intercept);
+	KUNIT_EXPECT_EQ(test, info.reserved0, 0U);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(info.reserved, 0, sizeof(info.reserved)));
+
+	axhvc_ivc_set_doorbell(vm, NULL, 0);
+	axhvc_ivc_registry_lock();
+	axhvc_vm_info_fill(vm, &info);
+	axhvc_ivc_registry_unlock();
+	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_NONE);
+	KUNIT_EXPECT_EQ(test, info.doorbell_intid, 0U);
+	axhvc_ivc_vm_release(vm);
+	axhvc_vm_irq_release(vm);
+}
+
 static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE_PARAM(axhvc_version_test, axhvc_version_gen_params),
 	KUNIT_CASE_PARAM(axhvc_unknown_cmd_test, axhvc_unknown_cmd_gen_params),
@@ -661,6 +880,8 @@ static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE(axhvc_uapi_layout_test),
 	KUNIT_CASE_PARAM(axhvc_gic_describe_test, axhvc_gic_gen_params),
 	KUNIT_CASE(axhvc_host_gic_fill_test),
+	KUNIT_CASE_PARAM(axhvc_list_check_test, axhvc_list_gen_params),
+	KUNIT_CASE(axhvc_vm_info_test),
 	{}
 };
 
@@ -669,6 +890,7 @@ static struct kunit_case axhvc_ivc_test_cases[] = {
 	KUNIT_CASE_PARAM(axhvc_registry_test, axhvc_reg_gen_params),
 	KUNIT_CASE(axhvc_events_test),
 	KUNIT_CASE(axhvc_limits_test),
+	KUNIT_CASE(axhvc_list_all_test),
 	{}
 };
 

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -35,7 +36,8 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 		return -EINVAL;
 
 	ver->api_version = AXHVC_API_VERSION;
-	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW;
+	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW |
+			AXHVC_FEATURE_HOST_VIEW;
 	if (axhvc_kvm_intercept_supported())
 		ver->features |= AXHVC_FEATURE_INTERCEPT;
 	if (axhvc_vgic_host_gic_found())
@@ -80,6 +82,18 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_vm_create(argp);
 	case AXHVC_GET_HOST_GIC:
 		return axhvc_vgic_get_host_gic(argp);
+	case AXHVC_LIST_VMS:
+	case AXHVC_LIST_ALL_CHANNELS:
+		/*
+		 * The host view shows every VMM's VMs: on top of the device's
+		 * mode, which may let a group of VMM users in, it is the
+		 * administrator's (include/uapi/axhvc.h, "axhvc host view").
+		 */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		if (cmd == AXHVC_LIST_VMS)
+			return axhvc_list_vms(argp);
+		return axhvc_list_all_channels(argp);
 	default:
 		return -ENOTTY;
 	}

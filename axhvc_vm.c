@@ -13,6 +13,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/mm.h>
@@ -25,7 +26,9 @@
 
 /*
  * All registered VMs, indexed by AxVisor VM id. The xarray's own lock makes
- * "id taken" checks and insertions atomic.
+ * "id taken" checks and insertions atomic. The host view walks it under the
+ * channel registry's lock, which keeps every VM it finds alive (see
+ * axhvc_vm_release()).
  */
 static DEFINE_XARRAY(axhvc_vms);
 
@@ -510,6 +513,7 @@ static void axhvc_vm_release_refs(struct kref *kref)
 	if (vm->kvm)
 		axhvc_kvm_put(vm->kvm);
 	mmdrop(vm->mm);
+	put_pid(vm->owner);
 	mutex_destroy(&vm->regions_lock);
 	kfree(vm);
 }
@@ -527,7 +531,11 @@ static int axhvc_vm_release(struct inode *inode, struct file *file)
 {
 	struct axhvc_vm *vm = file->private_data;
 
-	/* Stop new hypercalls first, then forget the id. */
+	/*
+	 * Stop new hypercalls first, then forget the id. The host view may
+	 * still be looking at the VM: axhvc_ivc_vm_release() waits for it (it
+	 * takes the registry lock) before anything is freed.
+	 */
 	if (vm->flags & AXHVC_VM_F_INTERCEPT)
 		axhvc_kvm_unbind(vm);
 	xa_erase(&axhvc_vms, vm->vm_id);
@@ -578,6 +586,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	vm->ivc_size = conf.ivc_size;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->owner = get_task_pid(current, PIDTYPE_TGID);
 	kref_init(&vm->refs);
 	mutex_init(&vm->regions_lock);
 	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
@@ -639,6 +648,173 @@ put_vm:
 	axhvc_ivc_vm_release(vm);
 	axhvc_vm_irq_release(vm);
 	axhvc_vm_put(vm);
+	return ret;
+}
+
+/**
+ * axhvc_check_vm_list() - validate an AXHVC_LIST_VMS request
+ * @vl: the request, copied into the kernel
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int axhvc_check_vm_list(const struct axhvc_vm_list *vl)
+{
+	return vl->flags || vl->reserved ? -EINVAL : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
+
+/**
+ * axhvc_check_host_channel_list() - validate an AXHVC_LIST_ALL_CHANNELS request
+ * @cl: the request, copied into the kernel
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int
+axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl)
+{
+	return cl->flags || cl->reserved ? -EINVAL : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_check_host_channel_list);
+
+/**
+ * axhvc_vm_info_fill() - a VM's entry of the host view
+ * @vm: the VM
+ * @info: out: everything AXHVC_LIST_VMS reports of @vm
+ *
+ * Context: axhvc_ivc_registry_lock() held; takes the VM's irq_lock, which
+ * nests inside it.
+ */
+VISIBLE_IF_KUNIT void axhvc_vm_info_fill(struct axhvc_vm *vm,
+					 struct axhvc_vm_info *info)
+{
+	unsigned int route, code;
+
+	memset(info, 0, sizeof(*info));
+	info->vm_id = vm->vm_id;
+	info->flags = vm->flags;
+	info->owner_tgid = vm->owner ? pid_vnr(vm->owner) : 0;
+	info->ivc_base = vm->ivc_base;
+	info->ivc_size = vm->ivc_size;
+	axhvc_ivc_vm_info(vm, info);
+	axhvc_vm_irq_count(vm, &info->nr_irq_routes, &info->nr_irq_forwards);
+	/* Pairs with the release in axhvc_vm_add_mem_region(). */
+	info->nr_mem_regions = smp_load_acquire(&vm->nr_regions);
+	/* Every per-route count is read once: the sums agree with each other. */
+	for (route = 0; route < AXHVC_NR_ROUTES; route++) {
+		for (code = 0; code < AXHVC_HC_COUNT; code++) {
+			u64 n = atomic64_read(&vm->hc_calls[route][code]);
+
+			info->calls[code] += n;
+			if (route == AXHVC_ROUTE_INTERCEPT)
+				info->calls_intercept += n;
+			else
+				info->calls_forwarded += n;
+		}
+	}
+	info->errors = atomic64_read(&vm->hc_errors);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_info_fill);
+
+/**
+ * axhvc_list_vms() - list every VM of the host (AXHVC_LIST_VMS)
+ * @ulist: the caller's &struct axhvc_vm_list
+ *
+ * Return: 0 or a negative errno, as documented for AXHVC_LIST_VMS.
+ */
+long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
+{
+	struct axhvc_vm_info *info;
+	struct axhvc_vm_list vl;
+	struct axhvc_vm *vm;
+	unsigned long id;
+	u32 room = 0, n = 0;
+	int ret = 0;
+
+	if (copy_from_user(&vl, ulist, sizeof(vl)))
+		return -EFAULT;
+	ret = axhvc_check_vm_list(&vl);
+	if (ret)
+		return ret;
+	/*
+	 * Room for the VMs there are now is enough; should more come before
+	 * the snapshot, the caller learns the new count from E2BIG.
+	 */
+	xa_for_each(&axhvc_vms, id, vm)
+		if (room++ == vl.nr_vms)
+			break;
+	room = min(room, vl.nr_vms);
+	info = kvcalloc(room, sizeof(*info), GFP_KERNEL_ACCOUNT);
+	if (!info && room)
+		return -ENOMEM;
+
+	axhvc_ivc_registry_lock();
+	xa_for_each(&axhvc_vms, id, vm) {
+		if (n < room)
+			axhvc_vm_info_fill(vm, &info[n]);
+		n++;
+	}
+	axhvc_ivc_registry_unlock();
+
+	if (n > room)
+		ret = -E2BIG;
+	else if (copy_to_user(u64_to_user_ptr(vl.vms), info,
+			      array_size(n, sizeof(*info))))
+		ret = -EFAULT;
+	kvfree(info);
+	if (ret && ret != -E2BIG)
+		return ret;
+	vl.nr_vms = n;
+	if (copy_to_user(ulist, &vl, sizeof(vl)))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * axhvc_list_all_channels() - list every channel (AXHVC_LIST_ALL_CHANNELS)
+ * @ulist: the caller's &struct axhvc_host_channel_list
+ *
+ * Return: 0 or a negative errno, as documented for AXHVC_LIST_ALL_CHANNELS.
+ */
+long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
+{
+	struct axhvc_host_channel_list cl;
+	struct axhvc_host_channel *chans;
+	u32 nr_chans, nr_subs, room_chans, room_subs;
+	u64 *subs;
+	int ret;
+
+	if (copy_from_user(&cl, ulist, sizeof(cl)))
+		return -EFAULT;
+	ret = axhvc_check_host_channel_list(&cl);
+	if (ret)
+		return ret;
+	/* As for AXHVC_LIST_VMS: room for what exists now. */
+	axhvc_ivc_host_counts(&room_chans, &room_subs);
+	room_chans = min(room_chans, cl.nr_channels);
+	room_subs = min(room_subs, cl.nr_subscribers);
+	chans = kvcalloc(room_chans, sizeof(*chans), GFP_KERNEL_ACCOUNT);
+	subs = kvcalloc(room_subs, sizeof(*subs), GFP_KERNEL_ACCOUNT);
+	if ((!chans && room_chans) || (!subs && room_subs)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = axhvc_ivc_list_all(chans, room_chans, subs, room_subs,
+				 &nr_chans, &nr_subs);
+	if (!ret &&
+	    (copy_to_user(u64_to_user_ptr(cl.channels), chans,
+			  array_size(nr_chans, sizeof(*chans))) ||
+	     copy_to_user(u64_to_user_ptr(cl.subscribers), subs,
+			  array_size(nr_subs, sizeof(*subs)))))
+		ret = -EFAULT;
+	if (ret && ret != -E2BIG)
+		goto out;
+	cl.nr_channels = nr_chans;
+	cl.nr_subscribers = nr_subs;
+	if (copy_to_user(ulist, &cl, sizeof(cl)))
+		ret = -EFAULT;
+out:
+	kvfree(subs);
+	kvfree(chans);
 	return ret;
 }
 

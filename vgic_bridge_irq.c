@@ -30,6 +30,7 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
 
@@ -426,6 +427,31 @@ int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 }
 
 /**
+ * axhvc_vm_irq_count() - how many INTID routes and forwarded host IRQs a VM has
+ * @vm: the VM
+ * @nr_routes: out: guest INTIDs with a route
+ * @nr_forwards: out: host IRQs forwarded to them
+ *
+ * Context: takes @vm's irq_lock (nests inside the channel registry's lock).
+ */
+void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards)
+{
+	struct axhvc_intid_route *r;
+	unsigned long intid;
+
+	*nr_routes = 0;
+	*nr_forwards = 0;
+	mutex_lock(&vm->irq_lock);
+	xa_for_each(&vm->irq_routes, intid, r) {
+		(*nr_routes)++;
+		if (r->fwd)
+			(*nr_forwards)++;
+	}
+	mutex_unlock(&vm->irq_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_count);
+
+/**
  * axhvc_vm_irq_init() - prepare a new VM's interrupt state
  * @vm: the VM
  */
@@ -434,6 +460,7 @@ void axhvc_vm_irq_init(struct axhvc_vm *vm)
 	mutex_init(&vm->irq_lock);
 	xa_init(&vm->irq_routes);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_init);
 
 /**
  * axhvc_vm_irq_release() - release every host IRQ and route of a VM
@@ -452,3 +479,4 @@ void axhvc_vm_irq_release(struct axhvc_vm *vm)
 	xa_destroy(&vm->irq_routes);
 	mutex_destroy(&vm->irq_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_release);

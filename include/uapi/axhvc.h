@@ -37,14 +37,18 @@
  * channel ioctls, limits, allowlist and events (read() and poll()).
  * AXHVC_FEATURE_HOST_GIC: the module found the host GIC at load and
  * AXHVC_GET_HOST_GIC reports it; absent when discovery found none.
+ * AXHVC_FEATURE_HOST_VIEW: the operator's host-wide view, AXHVC_LIST_VMS
+ * (with per-VM hypercall counters) and AXHVC_LIST_ALL_CHANNELS.
  */
 #define AXHVC_FEATURE_VM		(1ULL << 0)
 #define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)
 #define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)
 #define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)
+#define AXHVC_FEATURE_HOST_VIEW		(1ULL << 4)
 #define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT | \
 					 AXHVC_FEATURE_IVC_WINDOW | \
-					 AXHVC_FEATURE_HOST_GIC)
+					 AXHVC_FEATURE_HOST_GIC | \
+					 AXHVC_FEATURE_HOST_VIEW)
 
 /**
  * struct axhvc_api_version - API version and feature query
@@ -188,6 +192,192 @@ struct axhvc_host_gic {
  *   be mapped or read); the module's log says why.
  */
 #define AXHVC_GET_HOST_GIC	_IOWR(AXHVC_IOCTL_MAGIC, 0x02, struct axhvc_host_gic)
+
+/**
+ * DOC: axhvc host view
+ *
+ * AXHVC_LIST_VMS and AXHVC_LIST_ALL_CHANNELS give an operator every VM and
+ * every channel on the host, where a VMM sees only its own VM's channels
+ * (AXHVC_VM_LIST_CHANNELS). Both need an open /dev/axhvc (mode 0600: root)
+ * and, in addition, ``CAP_SYS_ADMIN`` (``EPERM`` otherwise): the device's
+ * mode is the rule for running VMs, and a host may well grant it to a group
+ * of VMM users, as /dev/kvm is granted to group kvm; the host view shows
+ * every VMM's processes, channels and counters, which is the administrator's
+ * business, not a fellow VMM's.
+ *
+ * They are ioctls rather than sysfs files because what they report is a set
+ * of objects that come and go with guest actions (a hypercall publishes or
+ * subscribes) and must be seen together: each ioctl takes one consistent
+ * snapshot under the channel registry's lock, so every channel counted by a
+ * VM and every subscriber of a channel is in the same picture. sysfs would
+ * need a kobject per VM and per channel, created and removed on the
+ * hypercall path, and one value per file read at different moments; debugfs
+ * is not an ABI. As ioctls they have the access control of the device, and
+ * are versioned with the rest of this UAPI (%AXHVC_FEATURE_HOST_VIEW).
+ *
+ * Like AXHVC_VM_LIST_CHANNELS, both take arrays from the caller with their
+ * room, and fail with ``E2BIG``, writing nothing but the counts needed, when
+ * the room is too small; VMs and channels may come and go between a call
+ * that learns the counts and the next one, which may then need more room.
+ */
+
+/* Values of &struct axhvc_vm_info.doorbell. */
+/* The VM has no doorbell: a HIVCNotify aimed at it fails. */
+#define AXHVC_VMI_DOORBELL_NONE		0
+/* An eventfd doorbell (AXHVC_VM_SET_DOORBELL with an eventfd). */
+#define AXHVC_VMI_DOORBELL_EVENTFD	1
+/* A guest INTID raised through its route (%AXHVC_DOORBELL_F_INTID). */
+#define AXHVC_VMI_DOORBELL_INTID	2
+
+/**
+ * struct axhvc_vm_info - one VM of the host, as AXHVC_LIST_VMS reports it
+ * @vm_id: the VM's AxVisor id.
+ * @flags: its AXHVC_VM_F_* flags; %AXHVC_VM_F_INTERCEPT means its calls are
+ *	served inside KVM (the intercept route), otherwise only its VMM's
+ *	AXHVC_VM_HYPERCALL serves them (the forwarded route).
+ * @owner_tgid: the process (thread group id) that created the VM, in the
+ *	caller's PID namespace; 0 when it is not visible there.
+ * @ivc_base: guest-physical base of the VM's IVC window.
+ * @ivc_size: size of the IVC window in bytes (0: none).
+ * @nr_channels: channel mappings the VM holds (publications and
+ *	subscriptions).
+ * @max_channels: the VM's limit of @nr_channels.
+ * @bytes: bytes of channels the VM holds.
+ * @max_bytes: the VM's limit of @bytes.
+ * @doorbell: AXHVC_VMI_DOORBELL_* kind of the VM's IVC doorbell.
+ * @doorbell_intid: with %AXHVC_VMI_DOORBELL_INTID, the guest INTID; else 0.
+ * @nr_irq_routes: guest INTIDs with a route (AXHVC_VM_SET_IRQ_ROUTE).
+ * @nr_irq_forwards: host IRQs forwarded to the VM (AXHVC_VM_FORWARD_IRQ).
+ * @nr_mem_regions: guest RAM regions registered (AXHVC_VM_ADD_MEM_REGION).
+ * @reserved0: 0.
+ * @calls: hypercalls the VM made, by code (AXHVC_HC_*), both routes.
+ * @calls_forwarded: how many of them came through AXHVC_VM_HYPERCALL.
+ * @calls_intercept: how many of them were served inside KVM.
+ * @errors: how many of them failed (the guest got an error); a lifecycle
+ *	call handed to the VMM (%AXHVC_HC_F_TO_VMM) is not counted as one.
+ * @reserved: 0.
+ *
+ * The counters run while the VM does; the sum of @calls always equals
+ * @calls_forwarded + @calls_intercept in one answer.
+ */
+struct axhvc_vm_info {
+	__u64 vm_id;
+	__u32 flags;
+	__s32 owner_tgid;
+	__u64 ivc_base;
+	__u64 ivc_size;
+	__u32 nr_channels;
+	__u32 max_channels;
+	__u64 bytes;
+	__u64 max_bytes;
+	__u32 doorbell;
+	__u32 doorbell_intid;
+	__u32 nr_irq_routes;
+	__u32 nr_irq_forwards;
+	__u32 nr_mem_regions;
+	__u32 reserved0;
+	__u64 calls[AXHVC_HC_COUNT];
+	__u64 calls_forwarded;
+	__u64 calls_intercept;
+	__u64 errors;
+	__u64 reserved[4];
+};
+
+/**
+ * struct axhvc_vm_list - room for the host's VMs
+ * @vms: in: user address of an array of &struct axhvc_vm_info.
+ * @nr_vms: in: room in the array; out: how many VMs there are.
+ * @flags: in: must be 0.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_vm_list {
+	__u64 vms;
+	__u32 nr_vms;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * define AXHVC_LIST_VMS - list every VM on the host (the host view)
+ *
+ * One &struct axhvc_vm_info per registered VM, by ascending VM id, taken in
+ * one snapshot under the channel registry's lock.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument or the array cannot be read or written;
+ * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``E2BIG`` - the array is too small; @nr_vms is set to the size needed
+ *   and nothing else is written;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
+ */
+#define AXHVC_LIST_VMS		_IOWR(AXHVC_IOCTL_MAGIC, 0x03, struct axhvc_vm_list)
+
+/**
+ * struct axhvc_host_channel - one channel of the host
+ * @publisher: the publisher's VM id.
+ * @key: the channel's key.
+ * @size: the channel's size in bytes.
+ * @flags: %AXHVC_CHAN_F_PUBLISHED while the publisher has not left; a
+ *	channel without it is unpublished but alive for its subscribers.
+ * @nr_subscribers: how many subscriptions the channel has.
+ * @first_subscriber: where the channel's subscribers are in the
+ *	subscriber array of &struct axhvc_host_channel_list: the VM ids at
+ *	indexes @first_subscriber .. @first_subscriber + @nr_subscribers - 1,
+ *	in the order they subscribed (a publisher subscribed to its own
+ *	channel is among them).
+ * @reserved: 0.
+ */
+struct axhvc_host_channel {
+	__u64 publisher;
+	__u64 key;
+	__u64 size;
+	__u32 flags;
+	__u32 nr_subscribers;
+	__u32 first_subscriber;
+	__u32 reserved;
+};
+
+/**
+ * struct axhvc_host_channel_list - room for the host's channels
+ * @channels: in: user address of an array of &struct axhvc_host_channel.
+ * @subscribers: in: user address of an array of __u64 VM ids, shared by
+ *	all channels (see &struct axhvc_host_channel.first_subscriber).
+ * @nr_channels: in: room at @channels; out: how many channels there are.
+ * @nr_subscribers: in: room at @subscribers; out: how many subscriptions
+ *	all channels have together.
+ * @flags: in: must be 0.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_host_channel_list {
+	__u64 channels;
+	__u64 subscribers;
+	__u32 nr_channels;
+	__u32 nr_subscribers;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * define AXHVC_LIST_ALL_CHANNELS - list every channel on the host (the host view)
+ *
+ * Every channel that exists, published or unpublished but still held by
+ * subscribers, in the order they were published, with all their
+ * subscribers, taken in one snapshot under the channel registry's lock.
+ * Subscribers go to one array shared by all channels, so that nothing is
+ * truncated and one call gets everything.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EFAULT`` - the argument or an array cannot be read or written;
+ * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``E2BIG`` - an array is too small; @nr_channels and @nr_subscribers
+ *   are set to the sizes needed and nothing else is written;
+ * * ``ENOMEM`` - out of memory;
+ * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
+ */
+#define AXHVC_LIST_ALL_CHANNELS	_IOWR(AXHVC_IOCTL_MAGIC, 0x04, struct axhvc_host_channel_list)
 
 /**
  * struct axhvc_mem_region - a range of guest RAM and where the VMM maps it
