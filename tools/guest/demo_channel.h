@@ -26,4 +26,7 @@
 #define DEMO_ANS		0x440	/* VM 2's answer */
 #define DEMO_TEXT_MAX		0x300
 
+/* How long VM 2 thinks before answering: time for the operator to look. */
+#define DEMO_THINK_S		3
+
 #endif /* AXHVC_DEMO_CHANNEL_H */

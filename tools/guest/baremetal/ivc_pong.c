@@ -8,9 +8,6 @@
 #include "axhvc_guest.h"
 #include "demo_io.h"
 
-/* How long VM 2 thinks before answering: time for the operator to look. */
-#define THINK_MS	3000
-
 static __u64 chan_base, chan_size;
 
 int main(void)
@@ -40,7 +37,7 @@ int main(void)
 		rt_delay_ms(10);
 	rt_printf("VM 1 says: \"%s\"\n", (const char *)(chan_base + DEMO_MSG));
 
-	rt_delay_ms(THINK_MS);
+	rt_delay_ms(DEMO_THINK_S * 1000);
 	demo_send(chan_base, DEMO_ANS_LEN, DEMO_ANS, "hello VM 1, VM 2 read you loud and clear");
 	ret = axhvc_notify(DEMO_PUBLISHER, DEMO_KEY, DEMO_PUBLISHER);
 	if (axhvc_failed(ret)) {

@@ -174,6 +174,7 @@ static int pong(void)
 	while (!get_len(p, DEMO_MSG_LEN))
 		usleep(10000);
 	printf("VM 1 says: \"%s\"\n", (const char *)p + DEMO_MSG);
+	sleep(DEMO_THINK_S);
 	put_text(p, DEMO_ANS_LEN, DEMO_ANS, "hello VM 1, Linux in VM 2 read you");
 	ch.target = DEMO_PUBLISHER;
 	err = hc(AXHVC_GUEST_NOTIFY, &ch);
