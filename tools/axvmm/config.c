@@ -46,7 +46,8 @@ static const char usage[] =
 "Memory map: GICv3 distributor 0x08000000, redistributors 0x080A0000\n"
 "(128K per vCPU), 16550 UART 0x09000000 (SPI 1), RAM 0x40000000.\n"
 "Exit status: 0 when the guest powers off or resets (PSCI) or calls\n"
-"HypervisorDisable, 1 on a timeout or an error, 2 for a bad command line.\n";
+"HypervisorDisable; 1 on a timeout, SIGINT/SIGTERM/SIGHUP or an error;\n"
+"2 for a bad command line.\n";
 
 /* Reports a command line error and exits: status 2 means "you asked wrong". */
 static noreturn void bad(const char *fmt, ...)

@@ -129,7 +129,7 @@ if [ ! -x "$AXVMM" ] || [ ! -f "$HELLO" ]; then
 	exit "$KSFT_SKIP"
 fi
 
-ktap_set_plan 20
+ktap_set_plan 24
 
 # The command line: each mistake is one clear line and status 2.
 check "refuses a non-numeric --id" \
@@ -217,6 +217,38 @@ run mmio --id 17 --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
 check "an MMIO access to no device: registers printed, status 1" \
 	expect mmio 1 "unexpected exit 6 (KVM_EXIT_MMIO)" "MMIO read at 0xa000000" \
 	"pc=0x40000004"
+
+# A guest touching a hole of its IVC window (no channel there): KVM_RUN
+# fails with EFAULT, axvmm prints the registers, status 1.
+# movz x1, #0x2000, lsl #16; ldr w0, [x1]; b .
+printf '\001\000\244\322\040\000\100\271\000\000\000\024' >"$TMP/hole.bin"
+run hole --id 18 --raw "$TMP/hole.bin" --timeout $RAW_TIMEOUT
+check "a guest touching a hole of its IVC window: EFAULT, registers, status 1" \
+	expect hole 1 "KVM_RUN: Bad address" "pc=0x40000004"
+
+# An id is the host's once: a second VM with it is refused, until the first
+# stops (here by SIGTERM, which axvmm takes as "stop the VM").
+dup_id()
+{
+	"$AXVMM" --id 40 --raw "$TMP/spin.bin" --timeout $RAW_TIMEOUT \
+		>"$TMP/spin40.out" 2>&1 &
+	p1=$!
+	i=0
+	while ! grep -q "route" "$TMP/spin40.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	run dup --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+	kill -TERM $p1
+	wait $p1
+	echo $? >"$TMP/spin40.rc"
+	expect dup 1 "AXHVC_CREATE_VM: File exists (another VM has this id)"
+}
+check "a second VM with a VM id in use is refused (EEXIST)" dup_id
+check "SIGTERM stops a VM cleanly (status 1)" \
+	expect spin40 1 "SIGTERM: stopping the VM" "stopped after"
+run reuse --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+check "the id is free again once its VM stopped" hello_ok reuse 40
 
 check "Debian's Linux kernel boots to its init under axvmm" linux_boot
 
