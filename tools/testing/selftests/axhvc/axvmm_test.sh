@@ -112,10 +112,10 @@ linux_boot()
 		esac
 		echo "$line"
 	done >"$TMP/linux.out"
-	expect linux 0 '^\[vm30\] guest linux up in [0-9.]* s$' \
+	expect linux 0 '^\[vm30\] guest linux up in [0-9.]* s' \
 		'^\[vm30\] .*Booting Linux on physical CPU' \
 		'guest powered off (PSCI SYSTEM_OFF)' || return 1
-	up=$(sed -n 's/^\[vm30\] guest linux up in \([0-9.]*\) s$/\1/p' "$TMP/linux.out")
+	up=$(sed -n 's/^\[vm30\] guest linux up in \([0-9.]*\) s.*/\1/p' "$TMP/linux.out")
 	msg "linux guest: init line $(awk "BEGIN { printf \"%.1f\", $(cat "$TMP/linux.t") - $t0 }") s after axvmm started (guest uptime $up s)"
 }
 
