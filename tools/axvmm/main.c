@@ -199,6 +199,8 @@ int main(int argc, char **argv)
 	if (cfg.doorbell_intid)
 		vmm_log(vm, "doorbell: SPI %u", cfg.doorbell_intid);
 
+	if (cfg.input && uart_input_start(vm))
+		goto out;
 	if (!vcpus_start(vm))
 		wait_for_stop(vm, &t0);
 	else

@@ -129,7 +129,7 @@ if [ ! -x "$AXVMM" ] || [ ! -f "$HELLO" ]; then
 	exit "$KSFT_SKIP"
 fi
 
-ktap_set_plan 24
+ktap_set_plan 25
 
 # The command line: each mistake is one clear line and status 2.
 check "refuses a non-numeric --id" \
@@ -186,6 +186,19 @@ lifecycle_ok()
 }
 check "PrepareDisable answered, Disable stops the VM (both routes)" \
 	eval 'lifecycle_ok lc_fwd 14 && lifecycle_ok lc_icpt 15'
+
+# --input: stdin reaches the guest through the UART's receiver (more than
+# its 16-byte FIFO holds, so the feeding thread must wait for the guest).
+input_ok()
+{
+	printf 'ping from stdin, longer than a FIFO\n' |
+		"$AXVMM" --id 19 --input --raw "$HELLO" --cmdline echo \
+		--timeout $RAW_TIMEOUT >"$TMP/input.out" 2>&1
+	echo $? >"$TMP/input.rc"
+	expect input 0 '^\[vm19\] got: ping from stdin, longer than a FIFO$' &&
+		hello_ok input 19
+}
+check "--input: a line on stdin reaches the guest's UART" input_ok
 
 # Two VMs at once, one per route, two vCPUs and a doorbell each.
 two_vms()
