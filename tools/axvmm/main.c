@@ -150,7 +150,7 @@ static int signals_init(struct vm *vm)
 	return 0;
 }
 
-static int vm_init_sync(struct vm *vm)
+static void vm_init_sync(struct vm *vm)
 {
 	pthread_condattr_t attr;
 
@@ -160,7 +160,6 @@ static int vm_init_sync(struct vm *vm)
 	pthread_cond_init(&vm->stop_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	uart_init(&vm->uart);
-	return 0;
 }
 
 int main(int argc, char **argv)
