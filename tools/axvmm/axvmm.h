@@ -90,10 +90,13 @@ struct config {
 	const char *initrd;
 	const char *cmdline;
 	bool err_axvisor;	/* errors reach the guest as -1 */
+	bool input;		/* stdin feeds the UART's receiver */
 	unsigned int timeout_s;	/* 0: none */
 };
 
 /* The 16550 UART's state; see uart.c. */
+#define UART_RX_FIFO		16	/* a 16550A's receive FIFO */
+
 struct uart {
 	pthread_mutex_t lock;
 	__u8 ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -101,6 +104,10 @@ struct uart {
 	bool irq_level;		/* what we last told KVM */
 	char line[256];		/* output line being assembled */
 	size_t len;
+	/* Receiver, fed from stdin with --input. */
+	pthread_cond_t rx_space;	/* the guest read a byte */
+	__u8 rx[UART_RX_FIFO];
+	unsigned int rx_head, rx_count;
 };
 
 struct vm;
@@ -165,6 +172,7 @@ void vcpu_destroy(struct vcpu *vcpu, size_t run_size);
 void uart_init(struct uart *uart);
 void uart_mmio(struct vm *vm, __u64 offset, __u8 *data, __u32 len, bool is_write);
 void uart_flush(struct vm *vm);
+int uart_input_start(struct vm *vm);
 
 /* boot.c */
 int boot_load(struct vm *vm);

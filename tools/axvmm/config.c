@@ -40,13 +40,16 @@ static const char usage[] =
 "  --initrd FILE         initramfs for --kernel\n"
 "  --cmdline STR         kernel command line (/chosen/bootargs)\n"
 "  --err-axvisor         hypercall errors reach the guest as -1, like AxVisor\n"
+"  --input               feed stdin to the UART (off: VMs sharing a terminal\n"
+"                        would steal each other's input)\n"
 "  --timeout SECONDS     stop the VM with status 1 after this long\n"
 "  --help                this text\n"
 "\n"
 "Memory map: GICv3 distributor 0x08000000, redistributors 0x080A0000\n"
 "(128K per vCPU), 16550 UART 0x09000000 (SPI 1), RAM 0x40000000.\n"
 "Exit status: 0 when the guest powers off or resets (PSCI) or calls\n"
-"HypervisorDisable, 1 on a timeout or an error, 2 for a bad command line.\n";
+"HypervisorDisable; 1 on a timeout, SIGINT/SIGTERM/SIGHUP or an error;\n"
+"2 for a bad command line.\n";
 
 /* Reports a command line error and exits: status 2 means "you asked wrong". */
 static noreturn void bad(const char *fmt, ...)
@@ -170,7 +173,7 @@ static void check_window(const struct config *cfg, __u64 page)
 enum {
 	OPT_ID = 256, OPT_MEM, OPT_CPUS, OPT_WINDOW, OPT_ROUTE, OPT_DOORBELL,
 	OPT_RAW, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE, OPT_ERR_AXVISOR,
-	OPT_TIMEOUT, OPT_HELP,
+	OPT_INPUT, OPT_TIMEOUT, OPT_HELP,
 };
 
 static const struct option options[] = {
@@ -185,6 +188,7 @@ static const struct option options[] = {
 	{ "initrd",		required_argument,	NULL, OPT_INITRD },
 	{ "cmdline",		required_argument,	NULL, OPT_CMDLINE },
 	{ "err-axvisor",	no_argument,		NULL, OPT_ERR_AXVISOR },
+	{ "input",		no_argument,		NULL, OPT_INPUT },
 	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -281,6 +285,9 @@ int config_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case OPT_ERR_AXVISOR:
 			cfg->err_axvisor = true;
+			break;
+		case OPT_INPUT:
+			cfg->input = true;
 			break;
 		case OPT_TIMEOUT:
 			if (!parse_u64(optarg, &v) || v > 86400)

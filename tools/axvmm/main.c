@@ -15,9 +15,11 @@
  *   vcpus_kick(), vcpus_join(), vm_destroy()
  *
  * Exit status: 0 when the guest powered off, reset or called
- * HypervisorDisable; 1 on a timeout or any error; 2 for a bad command line.
+ * HypervisorDisable; 1 on a timeout, SIGINT/SIGTERM/SIGHUP or any error;
+ * 2 for a bad command line.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,7 @@
 
 static struct config cfg;
 static struct vm the_vm;
+static sigset_t stop_signals;
 
 /**
  * vmm_log() - one line on stderr: "axvmm: vm <id>: <message>"
@@ -112,7 +115,42 @@ static void wait_for_stop(struct vm *vm, const struct timespec *t0)
 	}
 }
 
-static int vm_init_sync(struct vm *vm)
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the VM like a timeout does (status 1)
+ * instead of killing us mid-way: they are blocked in every thread, and
+ * this one takes them with sigwait().
+ */
+static void *signal_thread(void *arg)
+{
+	const sigset_t *set = &stop_signals;
+	struct vm *vm = arg;
+	int sig;
+
+	if (sigwait(set, &sig))
+		return NULL;
+	vmm_log(vm, "%s: stopping the VM", sig == SIGINT ? "SIGINT" :
+		sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	vm_stop(vm, 1);
+	return NULL;
+}
+
+static int signals_init(struct vm *vm)
+{
+	pthread_t thread;
+
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
+	/* Before any other thread exists: they all inherit the mask. */
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	if (pthread_create(&thread, NULL, signal_thread, vm))
+		return -1;
+	pthread_detach(thread);
+	return 0;
+}
+
+static void vm_init_sync(struct vm *vm)
 {
 	pthread_condattr_t attr;
 
@@ -122,7 +160,6 @@ static int vm_init_sync(struct vm *vm)
 	pthread_cond_init(&vm->stop_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	uart_init(&vm->uart);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -136,6 +173,10 @@ int main(int argc, char **argv)
 	config_parse(&cfg, argc, argv);	/* exits with 2 on a bad line */
 	vm->cfg = &cfg;
 	vm_init_sync(vm);
+	if (signals_init(vm)) {
+		vmm_log(vm, "cannot start the signal thread");
+		return 1;
+	}
 
 	if (vm_create(vm, &cfg))
 		goto out;
@@ -157,6 +198,8 @@ int main(int argc, char **argv)
 	if (cfg.doorbell_intid)
 		vmm_log(vm, "doorbell: SPI %u", cfg.doorbell_intid);
 
+	if (cfg.input && uart_input_start(vm))
+		goto out;
 	if (!vcpus_start(vm))
 		wait_for_stop(vm, &t0);
 	else

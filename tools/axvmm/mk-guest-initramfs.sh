@@ -5,7 +5,9 @@
 # Pack the initramfs of axvmm's Linux guest: a static arm64 busybox and an
 # /init that mounts proc, sys and devtmpfs, prints
 #   guest linux up in <seconds since the guest kernel started> s
-# runs every executable /etc/guest.d/* in name order (none by default) and
+# runs every executable /etc/guest.d/* in name order (none by default),
+# with "axguest.shell" on the kernel command line runs a shell on the
+# console (give axvmm --input), waits a second for the console to drain and
 # powers off (poweroff -f: PSCI SYSTEM_OFF, axvmm then exits 0).
 # OVERLAY_DIR's contents are copied over the rootfs last: that is where
 # guest modules, tools and /etc/guest.d/ scripts go.
@@ -33,6 +35,13 @@ echo "guest linux up in $up s"
 for s in /etc/guest.d/*; do
 	[ -x "$s" ] && "$s"
 done
+if grep -q axguest.shell /proc/cmdline; then
+	echo "axguest.shell: a shell on the console (axvmm --input); exit powers off"
+	setsid cttyhack sh
+fi
+# The UART sends our output from an interrupt-driven buffer: let it drain,
+# or the last line loses its end to the kernel's "reboot: Power down".
+sleep 1
 poweroff -f
 INIT
 chmod +x "$stage/init"

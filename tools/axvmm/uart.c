@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axvmm: a 16550A UART at UART_BASE, transmit only.
+ * axvmm: a 16550A UART at UART_BASE.
  *
  * Enough of the chip for Linux's 8250 driver (compatible "ns16550a" in the
  * DT) and for a bare-metal guest that polls the line status register:
@@ -10,9 +10,12 @@
  *   - the "THR empty" interrupt follows the 16550's rules (it is pending
  *     after a THR write and when IER enables it, and reading IIR while it
  *     is the reason clears it), because Linux's tty output waits for it;
- *   - the receiver never has data (no input);
- *   - the interrupt is SPI UART_SPI, level-high: we drive its level with
- *     KVM_IRQ_LINE whenever it changes.
+ *   - the receiver is fed from our stdin with --input (a thread reads it
+ *     into the 16-byte FIFO and waits while it is full); without --input it
+ *     never has data;
+ *   - the interrupt is SPI UART_SPI, level-high: "data ready" or "THR
+ *     empty" when enabled in IER; we drive its level with KVM_IRQ_LINE
+ *     whenever it changes, from whichever thread changed it.
  *
  * Output is collected into lines, and each line is written to our stdout
  * in one write(), prefixed "[vm<ID>] ", so that the output of several VMs
@@ -20,6 +23,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "axvmm.h"
 
@@ -33,12 +37,15 @@
 #define UART_MSR	6
 #define UART_SCR	7
 
+#define UART_IER_RDI	0x01	/* "data ready" interrupt enable */
 #define UART_IER_THRI	0x02	/* "THR empty" interrupt enable */
 #define UART_IIR_NO_INT	0x01
 #define UART_IIR_THRI	0x02
+#define UART_IIR_RDI	0x04
 #define UART_IIR_FIFO	0xc0	/* FIFOs enabled (FCR bit 0) */
 #define UART_FCR_ENABLE	0x01
 #define UART_LCR_DLAB	0x80
+#define UART_LSR_DR	0x01	/* data ready */
 #define UART_LSR_THRE	0x20
 #define UART_LSR_TEMT	0x40
 #define UART_MSR_IDLE	0xb0	/* DCD, DSR, CTS: a modem that is there */
@@ -47,6 +54,7 @@ void uart_init(struct uart *uart)
 {
 	memset(uart, 0, sizeof(*uart));
 	pthread_mutex_init(&uart->lock, NULL);
+	pthread_cond_init(&uart->rx_space, NULL);
 }
 
 /* Writes the line assembled so far, if any. Called with the lock held. */
@@ -90,7 +98,8 @@ static void transmit(struct vm *vm, __u8 c)
 static void update_irq(struct vm *vm)
 {
 	struct uart *uart = &vm->uart;
-	bool level = (uart->ier & UART_IER_THRI) && uart->thr_ipending;
+	bool level = ((uart->ier & UART_IER_THRI) && uart->thr_ipending) ||
+		     ((uart->ier & UART_IER_RDI) && uart->rx_count);
 
 	if (level != uart->irq_level) {
 		uart->irq_level = level;
@@ -104,12 +113,26 @@ static __u8 uart_read(struct vm *vm, __u64 offset)
 	bool dlab = uart->lcr & UART_LCR_DLAB;
 	__u8 fifo = uart->fcr & UART_FCR_ENABLE ? UART_IIR_FIFO : 0;
 
+	__u8 c;
+
 	switch (offset) {
 	case UART_RBR_THR:
-		return dlab ? uart->dll : 0;	/* no input, ever */
+		if (dlab)
+			return uart->dll;
+		if (!uart->rx_count)
+			return 0;
+		c = uart->rx[uart->rx_head];
+		uart->rx_head = (uart->rx_head + 1) % UART_RX_FIFO;
+		uart->rx_count--;
+		pthread_cond_signal(&uart->rx_space);
+		update_irq(vm);
+		return c;
 	case UART_IER:
 		return dlab ? uart->dlm : uart->ier;
 	case UART_IIR_FCR:
+		/* Received data outranks "THR empty"; reading RBR clears it. */
+		if ((uart->ier & UART_IER_RDI) && uart->rx_count)
+			return UART_IIR_RDI | fifo;
 		if ((uart->ier & UART_IER_THRI) && uart->thr_ipending) {
 			/* Reading IIR acknowledges "THR empty". */
 			uart->thr_ipending = false;
@@ -122,7 +145,7 @@ static __u8 uart_read(struct vm *vm, __u64 offset)
 	case UART_MCR:
 		return uart->mcr;
 	case UART_LSR:
-		return UART_LSR_THRE | UART_LSR_TEMT;
+		return UART_LSR_THRE | UART_LSR_TEMT | (uart->rx_count ? UART_LSR_DR : 0);
 	case UART_MSR:
 		return UART_MSR_IDLE;
 	case UART_SCR:
@@ -209,4 +232,52 @@ void uart_flush(struct vm *vm)
 	pthread_mutex_lock(&vm->uart.lock);
 	emit_line(vm);
 	pthread_mutex_unlock(&vm->uart.lock);
+}
+
+/* Feeds stdin to the receiver, one byte at a time, until EOF. */
+static void *input_thread(void *arg)
+{
+	struct vm *vm = arg;
+	struct uart *uart = &vm->uart;
+	char buf[64];
+	ssize_t n, i;
+
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
+		pthread_mutex_lock(&uart->lock);
+		for (i = 0; i < n; i++) {
+			/* A full FIFO waits for the guest: nothing is dropped. */
+			while (uart->rx_count == UART_RX_FIFO)
+				pthread_cond_wait(&uart->rx_space, &uart->lock);
+			if (vm_stopping(vm))
+				break;
+			uart->rx[(uart->rx_head + uart->rx_count) % UART_RX_FIFO] = buf[i];
+			uart->rx_count++;
+			update_irq(vm);
+		}
+		pthread_mutex_unlock(&uart->lock);
+	}
+	return NULL;
+}
+
+/**
+ * uart_input_start() - start feeding stdin to the UART (--input)
+ * @vm: the VM, its vgic set up
+ *
+ * The thread is detached: it may be blocked in read() or waiting for the
+ * guest when the VM stops, and ends with the process.
+ *
+ * Return: 0 or -1.
+ */
+int uart_input_start(struct vm *vm)
+{
+	pthread_t thread;
+	int ret;
+
+	ret = pthread_create(&thread, NULL, input_thread, vm);
+	if (ret) {
+		vmm_log(vm, "pthread_create: %s", strerror(ret));
+		return -1;
+	}
+	pthread_detach(thread);
+	return 0;
 }

@@ -331,8 +331,11 @@ static void *vcpu_thread(void *arg)
 			vm_stop(vm, 1);
 			break;
 		}
-		if (handle_exit(vcpu))
+		if (handle_exit(vcpu)) {
+			/* Whoever stopped the VM first set its status. */
+			vm_stop(vm, 1);
 			break;
+		}
 	}
 	return NULL;
 }

@@ -11,6 +11,8 @@
  *   unpublish: x0=0                           unpublish (5)
  *   unpublish again: x0=<-2, or -1 with --err-axvisor>
  *   prepare-disable: x0=0                     code 1 (bootargs "prepare")
+ *   got: <line>                               a line read from the UART
+ *                                             (bootargs "echo"; axvmm --input)
  *   calling HypervisorDisable                 code 0 (bootargs "disable")
  *   bye from vm <id>
  *
@@ -25,6 +27,7 @@
 #define UART_BASE	0x09000000UL
 #define UART_THR	0
 #define UART_LSR	5
+#define UART_LSR_DR	0x01
 #define UART_LSR_THRE	0x20
 
 #define HC_DISABLE	0
@@ -83,6 +86,13 @@ static void putc_uart(char c)
 	while (!(readb(UART_BASE + UART_LSR) & UART_LSR_THRE))
 		;
 	writeb(c, UART_BASE + UART_THR);
+}
+
+static char getc_uart(void)
+{
+	while (!(readb(UART_BASE + UART_LSR) & UART_LSR_DR))
+		;
+	return readb(UART_BASE + UART_THR);
 }
 
 static void puts_uart(const char *s)
@@ -333,6 +343,14 @@ void hello_main(const __u8 *dtb)
 		puts_uart("prepare-disable: x0=");
 		put_dec(ret);
 		puts_uart("\n");
+	}
+	if (str_has(bootargs, "echo")) {
+		char c;
+
+		puts_uart("got: ");
+		while ((c = getc_uart()) != '\n')
+			putc_uart(c);
+		putc_uart('\n');
 	}
 	if (str_has(bootargs, "disable")) {
 		puts_uart("calling HypervisorDisable\n");

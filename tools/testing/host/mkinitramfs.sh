@@ -29,7 +29,7 @@ make -s -C "$top/tools/testing/selftests/axhvc" install DESTDIR="$stage/axhvc/te
 for mk in "$top"/tools/*/Makefile; do
 	[ -e "$mk" ] && grep -q "^install:" "$mk" || continue
 	make -s -C "$(dirname "$mk")" install DESTDIR="$stage/axhvc/bin" \
-		UAPI_INCLUDE="$uapi" MODULE_DIR="$moddir" >/dev/null
+		UAPI_INCLUDE="$uapi" MODULE_DIR="$moddir" DEBIAN_DIR="$deb" >/dev/null
 done
 [ -z "${AXHVC_SCRIPT:-}" ] || cp "$AXHVC_SCRIPT" "$stage/axhvc/script.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"

@@ -112,10 +112,10 @@ linux_boot()
 		esac
 		echo "$line"
 	done >"$TMP/linux.out"
-	expect linux 0 '^\[vm30\] guest linux up in [0-9.]* s$' \
+	expect linux 0 '^\[vm30\] guest linux up in [0-9.]* s' \
 		'^\[vm30\] .*Booting Linux on physical CPU' \
 		'guest powered off (PSCI SYSTEM_OFF)' || return 1
-	up=$(sed -n 's/^\[vm30\] guest linux up in \([0-9.]*\) s$/\1/p' "$TMP/linux.out")
+	up=$(sed -n 's/^\[vm30\] guest linux up in \([0-9.]*\) s.*/\1/p' "$TMP/linux.out")
 	msg "linux guest: init line $(awk "BEGIN { printf \"%.1f\", $(cat "$TMP/linux.t") - $t0 }") s after axvmm started (guest uptime $up s)"
 }
 
@@ -129,7 +129,7 @@ if [ ! -x "$AXVMM" ] || [ ! -f "$HELLO" ]; then
 	exit "$KSFT_SKIP"
 fi
 
-ktap_set_plan 20
+ktap_set_plan 25
 
 # The command line: each mistake is one clear line and status 2.
 check "refuses a non-numeric --id" \
@@ -187,6 +187,19 @@ lifecycle_ok()
 check "PrepareDisable answered, Disable stops the VM (both routes)" \
 	eval 'lifecycle_ok lc_fwd 14 && lifecycle_ok lc_icpt 15'
 
+# --input: stdin reaches the guest through the UART's receiver (more than
+# its 16-byte FIFO holds, so the feeding thread must wait for the guest).
+input_ok()
+{
+	printf 'ping from stdin, longer than a FIFO\n' |
+		"$AXVMM" --id 19 --input --raw "$HELLO" --cmdline echo \
+		--timeout $RAW_TIMEOUT >"$TMP/input.out" 2>&1
+	echo $? >"$TMP/input.rc"
+	expect input 0 '^\[vm19\] got: ping from stdin, longer than a FIFO$' &&
+		hello_ok input 19
+}
+check "--input: a line on stdin reaches the guest's UART" input_ok
+
 # Two VMs at once, one per route, two vCPUs and a doorbell each.
 two_vms()
 {
@@ -217,6 +230,38 @@ run mmio --id 17 --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
 check "an MMIO access to no device: registers printed, status 1" \
 	expect mmio 1 "unexpected exit 6 (KVM_EXIT_MMIO)" "MMIO read at 0xa000000" \
 	"pc=0x40000004"
+
+# A guest touching a hole of its IVC window (no channel there): KVM_RUN
+# fails with EFAULT, axvmm prints the registers, status 1.
+# movz x1, #0x2000, lsl #16; ldr w0, [x1]; b .
+printf '\001\000\244\322\040\000\100\271\000\000\000\024' >"$TMP/hole.bin"
+run hole --id 18 --raw "$TMP/hole.bin" --timeout $RAW_TIMEOUT
+check "a guest touching a hole of its IVC window: EFAULT, registers, status 1" \
+	expect hole 1 "KVM_RUN: Bad address" "pc=0x40000004"
+
+# An id is the host's once: a second VM with it is refused, until the first
+# stops (here by SIGTERM, which axvmm takes as "stop the VM").
+dup_id()
+{
+	"$AXVMM" --id 40 --raw "$TMP/spin.bin" --timeout $RAW_TIMEOUT \
+		>"$TMP/spin40.out" 2>&1 &
+	p1=$!
+	i=0
+	while ! grep -q "route" "$TMP/spin40.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	run dup --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+	kill -TERM $p1
+	wait $p1
+	echo $? >"$TMP/spin40.rc"
+	expect dup 1 "AXHVC_CREATE_VM: File exists (another VM has this id)"
+}
+check "a second VM with a VM id in use is refused (EEXIST)" dup_id
+check "SIGTERM stops a VM cleanly (status 1)" \
+	expect spin40 1 "SIGTERM: stopping the VM" "stopped after"
+run reuse --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+check "the id is free again once its VM stopped" hello_ok reuse 40
 
 check "Debian's Linux kernel boots to its init under axvmm" linux_boot
 
