@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -533,17 +535,27 @@ TEST_F(hv, efault)
 	munmap(ro, 65536);
 }
 
-/* Drop CAP_SYS_ADMIN from the effective set of this process. */
-static int drop_sys_admin(void)
+/*
+ * Drop capability @cap from the effective set of this process, and with
+ * @for_exec from every set, so that a program it runs has none either.
+ */
+static int drop_cap(unsigned int cap, bool for_exec)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
+	__u32 bit = 1U << (cap % 32);
 
+	if (for_exec && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+		return -1;
 	if (syscall(SYS_capget, &hdr, data))
 		return -1;
-	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[cap / 32].effective &= ~bit;
+	if (for_exec) {
+		data[cap / 32].permitted &= ~bit;
+		data[cap / 32].inheritable &= ~bit;
+	}
 	return syscall(SYS_capset, &hdr, data);
 }
 
@@ -561,7 +573,7 @@ TEST_F(hv, eperm_without_cap_sys_admin)
 		struct axhvc_api_version v = { 0 };
 		struct axhvc_vm_list vl = { 0 };
 
-		if (drop_sys_admin())
+		if (drop_cap(CAP_SYS_ADMIN, false))
 			_exit(2);
 		/* The device stays usable; only the host view is refused. */
 		if (ioctl(self->axfd, AXHVC_GET_API_VERSION, &v))
@@ -763,6 +775,50 @@ static char *json_line(const char *out, const char *needle)
 	return strndup(start, end ? end - start : strlen(start));
 }
 
+#define DENIED_DEV	"/tmp/axhvc-denied"
+
+/*
+ * Run "axhvcctl vms" without CAP_SYS_ADMIN (@denied false), or on a device
+ * node it may not open (@denied true: mode 000, and no capability to
+ * override that; the test host's rootfs lets no other uid in at all); its
+ * stderr and exit status.
+ */
+static char *run_ctl_unprivileged(bool denied, int *status)
+{
+	char *out = calloc(1, 4096);
+	int pipefd[2];
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	if (!out || pipe(pipefd))
+		return NULL;
+	pid = fork();
+	if (pid < 0)
+		return NULL;
+	if (!pid) {
+		close(pipefd[0]);
+		dup2(pipefd[1], 2);
+		if (denied)
+			n = drop_cap(CAP_DAC_OVERRIDE, true) ||
+			    drop_cap(CAP_DAC_READ_SEARCH, true);
+		else
+			n = drop_cap(CAP_SYS_ADMIN, true);
+		if (n)
+			_exit(99);
+		if (denied)
+			execlp(AXHVCCTL, AXHVCCTL, "-d", DENIED_DEV, "vms", NULL);
+		else
+			execlp(AXHVCCTL, AXHVCCTL, "vms", NULL);
+		_exit(98);
+	}
+	close(pipefd[1]);
+	while (len < 4095 && (n = read(pipefd[0], out + len, 4095 - len)) > 0)
+		len += n;
+	close(pipefd[0]);
+	waitpid(pid, status, 0);
+	return out;
+}
+
 /* Show a program's output in the test log, each line a TAP comment. */
 static void log_output(const char *what, const char *out)
 {
@@ -924,6 +980,23 @@ TEST_F(hv, axhvcctl_shows_it)
 	out = run_ctl("bogus 2>&1", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	free(out);
+	out = run_ctl_unprivileged(false, &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 4)
+		TH_LOG("without CAP_SYS_ADMIN: status %#x", status);
+	EXPECT_NE(NULL, strstr(out, "CAP_SYS_ADMIN")) TH_LOG("%s", out);
+	free(out);
+	i = open(DENIED_DEV, O_CREAT | O_WRONLY | O_CLOEXEC, 0);
+	ASSERT_LE(0, i);
+	close(i);
+	ASSERT_EQ(0, chmod(DENIED_DEV, 0));
+	out = run_ctl_unprivileged(true, &status);
+	unlink(DENIED_DEV);
+	ASSERT_NE(NULL, out);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 4)
+		TH_LOG("device not openable: status %#x", status);
+	EXPECT_NE(NULL, strstr(out, "must run as root")) TH_LOG("%s", out);
 	free(out);
 }
 
