@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tools/axvmm, the reference VMM, end to end: its command line checks, its
-# raw test guest (hello.bin) on both hypercall routes, two VMs at once, the
-# lifecycle calls, a timeout, an unexpected exit, and Debian's own Linux
+# raw test guest (hello.bin) on both hypercall routes, two VMs at once, two
+# VMs sharing a channel and a doorbell, UART input, the lifecycle calls, a timeout, an unexpected exit, and Debian's own Linux
 # kernel booting to the init of a busybox initramfs. Runs as root inside the
 # test host, axhvc.ko loaded. AXVMM names the binary (default: axvmm on
 # PATH, /axhvc/bin in the test host); AXVMM_GUEST_DIR holds hello.bin, Image
@@ -129,7 +129,7 @@ if [ ! -x "$AXVMM" ] || [ ! -f "$HELLO" ]; then
 	exit "$KSFT_SKIP"
 fi
 
-ktap_set_plan 25
+ktap_set_plan 26
 
 # The command line: each mistake is one clear line and status 2.
 check "refuses a non-numeric --id" \
@@ -216,6 +216,26 @@ two_vms()
 	hello_ok vm21 21 && hello_ok vm22 22
 }
 check "two raw VMs at once (2 vCPUs and a doorbell each)" two_vms
+
+# Two VMs share a channel: 52 subscribes to 51's, writes a word into it and
+# rings 51's doorbell (HIVCNotify); 51 takes SPI 40 and reads the word. One
+# VM per route, so both the irqfd doorbell and the forwarded notify count.
+ivc_pair()
+{
+	"$AXVMM" --id 51 --doorbell-spi 40 --route intercept --raw "$HELLO" \
+		--cmdline ivc-wait --timeout $RAW_TIMEOUT >"$TMP/vm51.out" 2>&1 &
+	p1=$!
+	run vm52 --id 52 --doorbell-spi 41 --route forwarded --raw "$HELLO" \
+		--cmdline ivc-ring=51 --timeout $RAW_TIMEOUT
+	wait $p1
+	echo $? >"$TMP/vm51.rc"
+	expect vm51 0 '^\[vm51\] waiting for a doorbell on INTID 40$' \
+		'^\[vm51\] doorbell: INTID 40, message 0x6d73670000000034$' &&
+		no_fail vm51 &&
+		expect vm52 0 '^\[vm52\] subscribed to vm 51: channel at 0x2[0-9a-f]*$' \
+		'^\[vm52\] rang vm 51: x0=0$' && no_fail vm52
+}
+check "two VMs share a channel; a notify reaches the publisher's doorbell SPI" ivc_pair
 
 # A guest that spins: --timeout stops it with status 1.
 printf '\000\000\000\024' >"$TMP/spin.bin"	# b .
