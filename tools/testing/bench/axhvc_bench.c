@@ -28,6 +28,7 @@
 
 #include "vmm.h"
 #include "guest_gic.h"
+#include "guest_bench.h"
 
 #define AXHVC_DEV	"/dev/axhvc"
 #define IVC_BASE	0xD0000000ULL
@@ -35,10 +36,6 @@
 #define TIMEOUT_MS	120000
 #define MAX_ROUNDS	64
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-extern const char guest_hvc_loop[];
-extern const char bench_hvc_keys[], bench_pub_unpub[], bench_copy[];
-extern const char bench_notify_paced[];
 
 static unsigned int rounds = 11;
 
@@ -141,7 +138,7 @@ static double print_row(const struct row *r, const struct row *ref)
 /* Goals, stated at the end. */
 static char goals[4096];
 
-static void goal(const char *what, double ratio, double limit, bool at_most)
+static void add_goal(const char *what, double ratio, double limit, bool at_most)
 {
 	bool met = at_most ? ratio <= limit : ratio >= limit;
 	size_t len = strlen(goals);
@@ -175,7 +172,7 @@ static double hvc_us(struct vmm_vcpu *vcpu, __u64 code, __u64 x1, __u64 x2,
 	double t = run_ticks(vcpu, guest_hvc_loop, code, x1, x2, x3, x4, n, &freq);
 
 	if (vcpu->report.args[1] != expect || vcpu->report.args[3]) {
-		fprintf(stderr, "axhvc_bench: code %#llx answered %#llx (want %#llx), %llu varied\n",
+		fprintf(stderr, "axhvc_bench: code %#llx: x0 %#llx (want %#llx), %llu varied\n",
 			(unsigned long long)code,
 			(unsigned long long)vcpu->report.args[1],
 			(unsigned long long)expect,
@@ -366,9 +363,9 @@ static void bench_roundtrip(void)
 		c[i].row.unit = "us/call";
 		ratio = print_row(&c[i].row, &c[0].row);
 		if (i == 1)
-			goal("intercept round trip, Debug", ratio, 1.15, true);
+			add_goal("intercept round trip, Debug", ratio, 1.15, true);
 		if (i == 2)
-			goal("intercept round trip, failing subscribe", ratio, 1.15, true);
+			add_goal("intercept round trip, failing subscribe", ratio, 1.15, true);
 		if (i == 4) {
 			size_t len = strlen(goals);
 
@@ -428,10 +425,10 @@ static void bench_tax(void)
 					  RT_CALLS, VMM_SMCCC_VERSION_1_1));
 		module_cmd(cmd);
 	}
-	print_header("2. the tax on a VM not registered with axhvc (us per call; ratio to unloaded)");
+	print_header("2. tax on a VM not registered with axhvc (us/call; ratio to unloaded)");
 	print_row(&unloaded, &unloaded);
-	goal("tax on an unregistered VM (loaded / unloaded)",
-	     print_row(&loaded, &unloaded), 1.05, true);
+	add_goal("tax on an unregistered VM (loaded / unloaded)",
+		 print_row(&loaded, &unloaded), 1.05, true);
 	bvm_destroy(&plain);
 	bvm_destroy(&other);
 }
@@ -504,7 +501,7 @@ static void bench_scale(void)
 		live = 1;
 	}
 
-	print_header("3. scale: intercepted calls with 1, 100, 10,000 channels (ratio to 1 channel)");
+	print_header("3. scale: intercepted calls with 1, 100, 10,000 channels (ratio to 1)");
 	for (i = 0; i < 3; i++) {
 		static char names[3][3][64];
 
@@ -513,8 +510,8 @@ static void bench_scale(void)
 		notify[i].name = names[0][i];
 		notify[i].unit = "us/call";
 		if (i == 2)
-			goal("notify, 10,000 vs 1 channel", print_row(&notify[i], &notify[0]),
-			     1.1, true);
+			add_goal("notify, 10,000 vs 1 channel",
+				 print_row(&notify[i], &notify[0]), 1.1, true);
 		else
 			print_row(&notify[i], &notify[0]);
 	}
@@ -526,8 +523,8 @@ static void bench_scale(void)
 		miss[i].name = names[i];
 		miss[i].unit = "us/call";
 		if (i == 2)
-			goal("subscribe miss, 10,000 vs 1 channel", print_row(&miss[i], &miss[0]),
-			     1.1, true);
+			add_goal("subscribe miss, 10,000 vs 1 channel",
+				 print_row(&miss[i], &miss[0]), 1.1, true);
 		else
 			print_row(&miss[i], &miss[0]);
 	}
@@ -538,8 +535,8 @@ static void bench_scale(void)
 		pairs[i].name = names[i];
 		pairs[i].unit = "pairs/s";
 		if (i == 2)
-			goal("publish+unpublish time, 10,000 vs 1 live channel",
-			     1 / row_ratio(&pairs[2], &pairs[0]), 1.1, true);
+			add_goal("publish+unpublish time, 10,000 vs 1 live channel",
+				 1 / row_ratio(&pairs[2], &pairs[0]), 1.1, true);
 		print_row(&pairs[i], &pairs[0]);
 	}
 	bvm_destroy(&a);
@@ -658,19 +655,19 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 		      "what the subscriber copied out");
 	}
 
-	print_header("4. IVC data path: MMU on, Normal WB memory, 64-byte ldp/stp copy (MB/s; ratio to memcpy)");
+	print_header("4. IVC data path, guest MMU on, Normal WB (MB/s; ratio to memcpy)");
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < 4; i++) {
 			rows[k][i].name = names[k][i];
 			rows[k][i].unit = "MB/s";
 		}
 		print_row(&rows[k][0], &rows[k][0]);
-		goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
+		add_goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
 			 "IVC 64 KiB: publisher writes channel vs memcpy",
-		     print_row(&rows[k][1], &rows[k][0]), 0.9, false);
-		goal(k ? "IVC 1 MiB: subscriber reads channel vs memcpy" :
+			 print_row(&rows[k][1], &rows[k][0]), 0.9, false);
+		add_goal(k ? "IVC 1 MiB: subscriber reads channel vs memcpy" :
 			 "IVC 64 KiB: subscriber reads channel vs memcpy",
-		     print_row(&rows[k][2], &rows[k][3]), 0.9, false);
+			 print_row(&rows[k][2], &rows[k][3]), 0.9, false);
 		print_row(&rows[k][3], &rows[k][3]);
 	}
 }
@@ -712,7 +709,7 @@ static void *waiter_run(void *arg)
 static double bell_us(struct bvm *p, struct bvm *s, int efd, __u64 pcount,
 		      __u64 scount, bool notify)
 {
-	volatile __u64 *taken = (__u64 *)((char *)s->window + (scount - IVC_BASE));
+	__u64 *taken = (__u64 *)((char *)s->window + (scount - IVC_BASE));
 	struct vmm_vcpu *rx = s->vcpu;
 	struct waiter w = { .vcpu = rx };
 	const __u64 one = 1;
@@ -770,7 +767,7 @@ static void bench_doorbell(struct bvm *p, struct bvm *s)
 		row_add(&irqfd, bell_us(p, s, efd, pch + 64, sch + 64, false));
 		row_add(&notify, bell_us(p, s, efd, pch + 64, sch + 64, true));
 	}
-	print_header("5. doorbell: raise -> the other guest's handler, one at a time (us per IRQ; ratio to irqfd)");
+	print_header("5. doorbell: raise -> other guest's handler, paced (us/IRQ; ratio to irqfd)");
 	print_row(&irqfd, &irqfd);
 	print_row(&notify, &irqfd);
 	db.eventfd = -1;
