@@ -34,10 +34,10 @@
 #define IVC_BASE	0xD0000000ULL
 #define IVC_SLOT	1
 #define TIMEOUT_MS	120000
-#define MAX_ROUNDS	64
+#define MAX_ROUNDS	100
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static unsigned int rounds = 11;
+static unsigned int rounds = 9;
 
 static void die(const char *what)
 {
@@ -98,8 +98,8 @@ static void row_add(struct row *r, double v)
 static void print_header(const char *title)
 {
 	printf("\n%s\n", title);
-	printf("  %-46s %-9s %10s %10s %10s %8s\n", "case", "unit", "min",
-	       "median", "max", "ratio");
+	printf("  %-46s %-9s %9s %9s %9s %7s %7s\n", "case", "unit", "min",
+	       "median", "max", "r(min)", "r(pair)");
 }
 
 /*
@@ -118,34 +118,58 @@ static double row_ratio(const struct row *r, const struct row *ref)
 	return row_median(&q);
 }
 
-/* Prints @r with its ratio to @ref (none if @ref is NULL); returns it. */
+/*
+ * The ratio of the best samples: other tenants of a shared host only ever
+ * add time (or take bandwidth), so each case's best round is the closest to
+ * its own cost. For rates (higher is better) the best is the max.
+ */
+static double row_best_ratio(const struct row *r, const struct row *ref)
+{
+	double a, b, c, d;
+
+	row_minmax(r, &a, &b);
+	row_minmax(ref, &c, &d);
+	if (r->higher_better)
+		return d > 0 ? b / d : 0;
+	return c > 0 ? a / c : 0;
+}
+
+/* Ratio of the last row printed, paired, for add_goal(). */
+static double last_pair_ratio;
+
+/* Prints @r with its ratios to @ref (none if @ref is NULL); returns r(min). */
 static double print_row(const struct row *r, const struct row *ref)
 {
-	double mn, mx, med = row_median(r), ratio = 0;
-	char rs[16] = "";
+	double mn, mx, med = row_median(r), best = 0;
+	char rb[16] = "", rp[16] = "";
 
 	row_minmax(r, &mn, &mx);
+	last_pair_ratio = 0;
 	if (ref) {
-		ratio = row_ratio(r, ref);
-		snprintf(rs, sizeof(rs), "%.3fx", ratio);
+		best = row_best_ratio(r, ref);
+		last_pair_ratio = row_ratio(r, ref);
+		snprintf(rb, sizeof(rb), "%.3fx", best);
+		snprintf(rp, sizeof(rp), "%.3fx", last_pair_ratio);
 	}
-	printf("  %-46s %-9s %10.2f %10.2f %10.2f %8s\n", r->name, r->unit, mn,
-	       med, mx, rs);
+	printf("  %-46s %-9s %9.2f %9.2f %9.2f %7s %7s\n", r->name, r->unit, mn,
+	       med, mx, rb, rp);
 	fflush(stdout);
-	return ratio;
+	return best;
 }
 
 /* Goals, stated at the end. */
 static char goals[4096];
 
+/* Judged on the best-sample ratio; the paired median is shown next to it. */
 static void add_goal(const char *what, double ratio, double limit, bool at_most)
 {
 	bool met = at_most ? ratio <= limit : ratio >= limit;
 	size_t len = strlen(goals);
 
 	snprintf(goals + len, sizeof(goals) - len,
-		 "  %-58s %7.3fx  goal %s %.2fx: %s\n", what, ratio,
-		 at_most ? "<=" : ">=", limit, met ? "MET" : "MISSED");
+		 "  %-50s %6.3fx (paired %6.3fx)  goal %s %.2fx: %s\n", what,
+		 ratio, last_pair_ratio, at_most ? "<=" : ">=", limit,
+		 met ? "MET" : "MISSED");
 }
 
 /* ---- guest runs ---- */
@@ -307,7 +331,7 @@ static long set_param(const char *name, long val)
 
 /* ---- 1: hypercall round trip ---- */
 
-#define RT_CALLS	500
+#define RT_CALLS	200
 
 static void bench_roundtrip(void)
 {
@@ -347,7 +371,7 @@ static void bench_roundtrip(void)
 	sub = vmm_guest_alloc(icpt.vm, 4096);
 
 	/* One warm-up round, not counted; then the cases interleaved. */
-	for (r = 0; r <= rounds; r++)
+	for (r = 0; r <= 3 * rounds; r++)
 		for (i = 0; i < ARRAY_SIZE(c); i++) {
 			double us = hvc_us(c[i].b->vcpu, c[i].code, c[i].x1, c[i].x2,
 					   sub, sub + 8, r ? RT_CALLS : 50, c[i].expect);
@@ -370,8 +394,8 @@ static void bench_roundtrip(void)
 			size_t len = strlen(goals);
 
 			snprintf(goals + len, sizeof(goals) - len,
-				 "  %-58s %7.3fx  (reported: the portable fallback)\n",
-				 "forwarded round trip, Debug", ratio);
+				 "  %-50s %6.3fx (paired %6.3fx)  reported: the portable fallback\n",
+				 "forwarded round trip, Debug", ratio, last_pair_ratio);
 		}
 	}
 	bvm_destroy(&plain);
@@ -409,7 +433,7 @@ static void bench_tax(void)
 	bvm_create(&other, 0);
 	hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0, 50, VMM_SMCCC_VERSION_1_1);
 	snprintf(cmd, sizeof(cmd), "insmod %s", ko);
-	for (r = 0; r < rounds; r++) {
+	for (r = 0; r < 3 * rounds; r++) {
 		/* Loaded, with another VM's hypercalls intercepted. */
 		axfd = open_axhvc();
 		bvm_register(&other, axfd, 1, true, false, 0);
@@ -534,10 +558,13 @@ static void bench_scale(void)
 		snprintf(names[i], 64, "publish+unpublish, %u live", counts[i]);
 		pairs[i].name = names[i];
 		pairs[i].unit = "pairs/s";
-		if (i == 2)
-			add_goal("publish+unpublish time, 10,000 vs 1 live channel",
-				 1 / row_ratio(&pairs[2], &pairs[0]), 1.1, true);
+		pairs[i].higher_better = true;
 		print_row(&pairs[i], &pairs[0]);
+		if (i == 2) {
+			last_pair_ratio = 1 / last_pair_ratio;
+			add_goal("publish+unpublish time, 10,000 vs 1 live channel",
+				 1 / row_best_ratio(&pairs[2], &pairs[0]), 1.1, true);
+		}
 	}
 	bvm_destroy(&a);
 	set_param("max_channels_per_vm", old_max);
@@ -660,6 +687,7 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 		for (i = 0; i < 4; i++) {
 			rows[k][i].name = names[k][i];
 			rows[k][i].unit = "MB/s";
+			rows[k][i].higher_better = true;
 		}
 		print_row(&rows[k][0], &rows[k][0]);
 		add_goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
@@ -815,8 +843,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!rounds || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "rounds: 1..%d\n", MAX_ROUNDS);
+	if (!rounds || 3 * rounds + 1 > MAX_ROUNDS) {
+		fprintf(stderr, "rounds: 1..%d\n", (MAX_ROUNDS - 1) / 3);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -826,9 +854,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uname(&u);
-	printf("axhvc bench: kernel %s, %u rounds interleaved, min/median/max over rounds;\n"
-	       "ratio: median over rounds of (case / reference) measured side by side in one round\n"
-	       "(an emulated, shared host: only ratios from one run mean something)\n",
+	printf("axhvc bench: kernel %s, %u rounds interleaved (x3 for sections 1, 2);\n"
+	       "min/median/max over rounds; r(min): best sample / reference's best sample\n"
+	       "(other tenants only add time: goals are judged on it); r(pair): median over\n"
+	       "rounds of case / reference measured next to each other. Emulated, shared\n"
+	       "host: only ratios from one run mean something.\n",
 	       u.release, rounds);
 	/* The tax first: it unloads the module, so nothing else may hold it. */
 	if (strchr(sections, '2'))

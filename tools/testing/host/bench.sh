@@ -24,7 +24,7 @@ debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image ;;
 esac
 "$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir"
 log "booting the emulated arm64 KVM host; the bench takes a few minutes"
-AXHVC_APPEND="axhvc_bench_rounds=${AXHVC_BENCH_ROUNDS:-11} axhvc_bench_sections=${AXHVC_BENCH_SECTIONS:-12345} ${AXHVC_APPEND:-}" \
+AXHVC_APPEND="axhvc_bench_rounds=${AXHVC_BENCH_ROUNDS:-9} axhvc_bench_sections=${AXHVC_BENCH_SECTIONS:-12345} ${AXHVC_APPEND:-}" \
 	"$host/run-qemu.sh" "$image" "$out/$kernel.cpio" bench "${AXHVC_BENCH_TIMEOUT:-2400}" \
 	>"$out/$kernel-console.log" || true
 sed -n '/^axhvc-host: begin bench/,/^axhvc-host: end bench/p' "$out/$kernel-console.log" |

@@ -77,7 +77,7 @@ check)	run_checks ;;
 demo)	sh /axhvc/demo.sh ;;
 script)	sh /axhvc/script.sh ;;
 bench)	AXHVC_TEST_TIMEOUT=2400 run_prog bench axhvc_bench \
-		-r "${axhvc_bench_rounds:-11}" -s "${axhvc_bench_sections:-12345}" ;;
+		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-12345}" ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
 esac
 say "done"
