@@ -33,8 +33,11 @@ check: deps
 demo: deps
 	$(HOSTDIR)/demo.sh
 
+bench: deps
+	$(HOSTDIR)/bench.sh
+
 clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .tmp_versions
-	rm -rf tools/testing/selftests/axhvc/build
+	rm -rf tools/testing/selftests/axhvc/build tools/testing/bench/build
 
-.PHONY: all modules deps check demo clean
+.PHONY: all modules deps check demo bench clean

@@ -60,9 +60,12 @@ struct axhvc_chan_key {
  * @maps: the VMs' mappings of the channel (&struct axhvc_chan_map.chan_link).
  * @pub_map: the publisher's mapping, NULL once unpublished.
  * @nr_pages: size of the channel in pages.
+ * @rcu: frees the structure after a grace period, for lockless lookups.
  * @pages: the channel's pages.
  *
- * All fields are protected by axhvc_ivc_lock.
+ * All fields are protected by axhvc_ivc_lock. Lookups in axhvc_chans may
+ * also run under RCU alone (axhvc_chan_published()), which reads @node and
+ * @name only: the structure outlives its removal by a grace period.
  */
 struct axhvc_chan {
 	struct rhash_head node;
@@ -70,6 +73,7 @@ struct axhvc_chan {
 	struct axhvc_chan_key name;
 	struct list_head maps;
 	struct axhvc_chan_map *pub_map;
+	struct rcu_head rcu;
 	unsigned int nr_pages;
 	struct page *pages[] __counted_by(nr_pages);
 };
@@ -157,6 +161,19 @@ static struct axhvc_chan *axhvc_chan_find(u64 pub_id, u64 key)
 	return rhashtable_lookup_fast(&axhvc_chans, &name, axhvc_chan_params);
 }
 
+/*
+ * Is channel (@pub_id, @key) published? Without the registry lock: the
+ * answer may be stale by the time it is used, so only a "no" is final (the
+ * call that gets it simply happened before a concurrent publication).
+ */
+static bool axhvc_chan_published(u64 pub_id, u64 key)
+{
+	struct axhvc_chan_key name = { .pub_id = pub_id, .key = key };
+
+	/* Takes rcu_read_lock() itself; the entry is not dereferenced. */
+	return rhashtable_lookup_fast(&axhvc_chans, &name, axhvc_chan_params);
+}
+
 /* The VM's mapping of channel (@pub_id, @key), as publisher or subscriber. */
 static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
 						u64 pub_id, u64 key,
@@ -178,7 +195,8 @@ static void axhvc_chan_free(struct axhvc_chan *chan)
 	for (i = 0; i < chan->nr_pages; i++)
 		if (chan->pages[i])
 			__free_page(chan->pages[i]);
-	kvfree(chan);
+	/* A lockless lookup may still be walking past it (see struct axhvc_chan). */
+	kvfree_rcu(chan, rcu);
 }
 
 /* A new channel: zeroed pages, the header written. Not yet visible. */
@@ -432,6 +450,12 @@ VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
 	struct axhvc_chan *chan;
 	int ret;
 
+	/*
+	 * The common failure, a channel nobody published (a guest polling for
+	 * its peer), needs no lock; anything else is decided under it.
+	 */
+	if (!axhvc_chan_published(pub_id, key))
+		return -ENOENT;
 	mutex_lock(&axhvc_ivc_lock);
 	chan = axhvc_chan_find(pub_id, key);
 	if (!chan) {

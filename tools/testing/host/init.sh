@@ -5,6 +5,7 @@
 #   axhvc_mode=check   run every test, print TAP, power off
 #   axhvc_mode=demo    run /axhvc/demo.sh, power off
 #   axhvc_mode=script  run /axhvc/script.sh (see run-script.sh), power off
+#   axhvc_mode=bench   run axhvc_bench (see bench.sh), power off
 # Lines starting with "axhvc-host:" are read by check.sh on the outer side.
 
 /bin/busybox --install -s /bin
@@ -75,6 +76,8 @@ case "${axhvc_mode:-}" in
 check)	run_checks ;;
 demo)	sh /axhvc/demo.sh ;;
 script)	sh /axhvc/script.sh ;;
+bench)	AXHVC_TEST_TIMEOUT=2400 run_prog bench axhvc_bench \
+		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-12345}" ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
 esac
 say "done"

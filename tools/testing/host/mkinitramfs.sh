@@ -5,8 +5,8 @@
 # Pack the test host's initramfs: busybox, /init, axhvc.ko (and axhvc_kunit.ko
 # when MODULE_DIR has one), the kselftests, the demo and the programs of
 # tools/*/ (every one whose Makefile has an "install" target goes to
-# /axhvc/bin). AXHVC_SCRIPT=FILE adds FILE as /axhvc/script.sh, which the
-# host runs in mode "script" (see run-script.sh).
+# /axhvc/bin) and axhvc_bench (tools/testing/bench). AXHVC_SCRIPT=FILE adds
+# FILE as /axhvc/script.sh, which the host runs in mode "script" (see run-script.sh).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -31,5 +31,7 @@ for mk in "$top"/tools/*/Makefile; do
 	make -s -C "$(dirname "$mk")" install DESTDIR="$stage/axhvc/bin" \
 		UAPI_INCLUDE="$uapi" MODULE_DIR="$moddir" DEBIAN_DIR="$deb" >/dev/null
 done
+make -s -C "$top/tools/testing/bench" install DESTDIR="$stage/axhvc/bin" \
+	UAPI_INCLUDE="$uapi" >/dev/null
 [ -z "${AXHVC_SCRIPT:-}" ] || cp "$AXHVC_SCRIPT" "$stage/axhvc/script.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"

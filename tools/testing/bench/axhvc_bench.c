@@ -1,0 +1,889 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * axhvc_bench: what axhvc costs, against KVM's own fast path, measured side
+ * by side in one run inside the (emulated) arm64 KVM host. Not a test: it
+ * prints a table of min/median/max over interleaved rounds and the ratios
+ * the goals are stated in (Documentation/axhvc.rst, "Benchmarks").
+ *
+ *   axhvc_bench [-r ROUNDS] [-s SECTIONS]   SECTIONS: a subset of "12345"
+ *
+ * Section 2 unloads and reloads axhvc.ko (AXHVC_BENCH_KO, default
+ * /axhvc/axhvc.ko): run it as root with nothing else using the module.
+ *
+ * Every guest time is counter-timer ticks (CNTVCT_EL0) read by the guest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <axhvc.h>
+
+#include "vmm.h"
+#include "guest_gic.h"
+#include "guest_bench.h"
+
+#define AXHVC_DEV	"/dev/axhvc"
+#define IVC_BASE	0xD0000000ULL
+#define IVC_SLOT	1
+#define TIMEOUT_MS	120000
+#define MAX_ROUNDS	100
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static unsigned int rounds = 9;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "axhvc_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+#define CHECK(cond, what)	do { if (!(cond)) die(what); } while (0)
+
+/* One row of the table: a sample per round. */
+struct row {
+	const char *section;
+	const char *name;
+	const char *unit;
+	double v[MAX_ROUNDS];
+	unsigned int n;
+	double ref_med;		/* ratio's denominator (median), 0: none */
+	bool higher_better;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double row_median(const struct row *r)
+{
+	double s[MAX_ROUNDS];
+
+	if (!r->n)
+		return 0;
+	memcpy(s, r->v, r->n * sizeof(double));
+	qsort(s, r->n, sizeof(double), cmp_double);
+	return r->n % 2 ? s[r->n / 2] : (s[r->n / 2 - 1] + s[r->n / 2]) / 2;
+}
+
+static void row_minmax(const struct row *r, double *mn, double *mx)
+{
+	unsigned int i;
+
+	*mn = *mx = r->n ? r->v[0] : 0;
+	for (i = 1; i < r->n; i++) {
+		if (r->v[i] < *mn)
+			*mn = r->v[i];
+		if (r->v[i] > *mx)
+			*mx = r->v[i];
+	}
+}
+
+static void row_add(struct row *r, double v)
+{
+	if (r->n < MAX_ROUNDS)
+		r->v[r->n++] = v;
+}
+
+static void print_header(const char *title)
+{
+	printf("\n%s\n", title);
+	printf("  %-46s %-9s %9s %9s %9s %7s %7s\n", "case", "unit", "min",
+	       "median", "max", "r(min)", "r(pair)");
+}
+
+/*
+ * The ratio of @r to @ref: the median of the per-round ratios, each of two
+ * samples taken next to each other, which cancels the drift of a shared,
+ * emulated host better than a ratio of medians.
+ */
+static double row_ratio(const struct row *r, const struct row *ref)
+{
+	struct row q = { .n = 0 };
+	unsigned int i;
+
+	for (i = 0; i < r->n && i < ref->n; i++)
+		if (ref->v[i] > 0)
+			row_add(&q, r->v[i] / ref->v[i]);
+	return row_median(&q);
+}
+
+/*
+ * The ratio of the best samples: other tenants of a shared host only ever
+ * add time (or take bandwidth), so each case's best round is the closest to
+ * its own cost. For rates (higher is better) the best is the max.
+ */
+static double row_best_ratio(const struct row *r, const struct row *ref)
+{
+	double a, b, c, d;
+
+	row_minmax(r, &a, &b);
+	row_minmax(ref, &c, &d);
+	if (r->higher_better)
+		return d > 0 ? b / d : 0;
+	return c > 0 ? a / c : 0;
+}
+
+/* Ratio of the last row printed, paired, for add_goal(). */
+static double last_pair_ratio;
+
+/* Prints @r with its ratios to @ref (none if @ref is NULL); returns r(min). */
+static double print_row(const struct row *r, const struct row *ref)
+{
+	double mn, mx, med = row_median(r), best = 0;
+	char rb[16] = "", rp[16] = "";
+
+	row_minmax(r, &mn, &mx);
+	last_pair_ratio = 0;
+	if (ref) {
+		best = row_best_ratio(r, ref);
+		last_pair_ratio = row_ratio(r, ref);
+		snprintf(rb, sizeof(rb), "%.3fx", best);
+		snprintf(rp, sizeof(rp), "%.3fx", last_pair_ratio);
+	}
+	printf("  %-46s %-9s %9.2f %9.2f %9.2f %7s %7s\n", r->name, r->unit, mn,
+	       med, mx, rb, rp);
+	fflush(stdout);
+	return best;
+}
+
+/* Goals, stated at the end. */
+static char goals[4096];
+
+/* Judged on the best-sample ratio; the paired median is shown next to it. */
+static void add_goal(const char *what, double ratio, double limit, bool at_most)
+{
+	bool met = at_most ? ratio <= limit : ratio >= limit;
+	size_t len = strlen(goals);
+
+	snprintf(goals + len, sizeof(goals) - len,
+		 "  %-50s %6.3fx (paired %6.3fx)  goal %s %.2fx: %s\n", what,
+		 ratio, last_pair_ratio, at_most ? "<=" : ">=", limit,
+		 met ? "MET" : "MISSED");
+}
+
+/* ---- guest runs ---- */
+
+/* Runs @entry with x0..x5 until DONE; returns the ticks it reported. */
+static double run_ticks(struct vmm_vcpu *vcpu, const void *entry, __u64 a0,
+			__u64 a1, __u64 a2, __u64 a3, __u64 a4, __u64 a5,
+			__u64 *freq)
+{
+	if (vmm_vcpu_start(vcpu, entry, 6, a0, a1, a2, a3, a4, a5) ||
+	    vmm_vcpu_run_to_done(vcpu, TIMEOUT_MS)) {
+		fprintf(stderr, "axhvc_bench: guest run failed\n");
+		exit(1);
+	}
+	*freq = vcpu->report.args[2];
+	return (double)vcpu->report.args[0];
+}
+
+/* us per call of code(x1..x4), N calls, checking x0 == @expect. */
+static double hvc_us(struct vmm_vcpu *vcpu, __u64 code, __u64 x1, __u64 x2,
+		     __u64 x3, __u64 x4, __u64 n, __u64 expect)
+{
+	__u64 freq;
+	double t = run_ticks(vcpu, guest_hvc_loop, code, x1, x2, x3, x4, n, &freq);
+
+	if (vcpu->report.args[1] != expect || vcpu->report.args[3]) {
+		fprintf(stderr, "axhvc_bench: code %#llx: x0 %#llx (want %#llx), %llu varied\n",
+			(unsigned long long)code,
+			(unsigned long long)vcpu->report.args[1],
+			(unsigned long long)expect,
+			(unsigned long long)vcpu->report.args[3]);
+		exit(1);
+	}
+	return vmm_ticks_to_us(t, freq) / n;
+}
+
+/* ---- VMs ---- */
+
+struct bvm {
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vcpu;
+	int vmfd;		/* axhvc VM fd, -1 if not registered */
+	void *window;
+	__u64 window_size;
+};
+
+static void bvm_create(struct bvm *b, size_t ram)
+{
+	memset(b, 0, sizeof(*b));
+	b->vmfd = -1;
+	b->vm = vmm_vm_create_with_vcpus(1, ram);
+	CHECK(b->vm, "creating a VM");
+	b->vcpu = b->vm->vcpus[0];
+}
+
+/* Register @b with axhvc; with @window, map its IVC window as a memslot. */
+static void bvm_register(struct bvm *b, int axfd, __u64 id, bool intercept,
+			 bool filter, __u64 window)
+{
+	struct axhvc_vm_config conf = {
+		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = window,
+		.flags = intercept ? AXHVC_VM_F_INTERCEPT : 0,
+		.kvm_fd = intercept ? b->vm->fd : 0,
+	};
+	struct axhvc_mem_region ram = {
+		.gpa = b->vm->ram_gpa, .size = b->vm->ram_size,
+		.uaddr = (unsigned long)b->vm->ram,
+	};
+
+	b->vmfd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
+	CHECK(b->vmfd >= 0, "AXHVC_CREATE_VM");
+	CHECK(!ioctl(b->vmfd, AXHVC_VM_ADD_MEM_REGION, &ram), "AXHVC_VM_ADD_MEM_REGION");
+	if (!intercept && filter)
+		CHECK(!vmm_smccc_filter(b->vm, 0, AXHVC_HC_COUNT,
+					KVM_SMCCC_FILTER_FWD_TO_USER), "SMCCC filter");
+	if (window) {
+		b->window = mmap(NULL, window, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 b->vmfd, 0);
+		CHECK(b->window != MAP_FAILED, "mmap of the IVC window");
+		b->window_size = window;
+		CHECK(!vmm_add_memslot(b->vm, IVC_SLOT, IVC_BASE, window, b->window, 0),
+		      "IVC memslot");
+	}
+}
+
+static void bvm_unregister(struct bvm *b)
+{
+	if (b->window) {
+		vmm_add_memslot(b->vm, IVC_SLOT, IVC_BASE, 0, b->window, 0);
+		munmap(b->window, b->window_size);
+		b->window = NULL;
+	}
+	if (b->vmfd >= 0)
+		close(b->vmfd);
+	b->vmfd = -1;
+}
+
+static void bvm_destroy(struct bvm *b)
+{
+	bvm_unregister(b);
+	vmm_vm_destroy(b->vm);
+}
+
+static __u64 *guest_u64(struct bvm *b, __u64 gpa)
+{
+	return vmm_gpa_to_hva(b->vm, gpa);
+}
+
+static int open_axhvc(void)
+{
+	int fd = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
+
+	CHECK(fd >= 0, "open " AXHVC_DEV);
+	return fd;
+}
+
+/* The forwarded route's VMM loop. */
+static int forward_exit(struct vmm_vcpu *vcpu, void *opaque)
+{
+	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	int *vmfd = opaque;
+	unsigned int i;
+
+	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
+			return -1;
+	if (ioctl(*vmfd, AXHVC_VM_HYPERCALL, &hc))
+		return -1;
+	return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
+}
+
+/* The userspace alternative: the VMM answers 0 itself, no module work. */
+static int answer_exit(struct vmm_vcpu *vcpu, void *opaque)
+{
+	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
+		return -1;
+	return vmm_set_reg(vcpu, VMM_REG_X(0), 0);
+}
+
+static long set_param(const char *name, long val)
+{
+	char path[128];
+	long old = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/axhvc/parameters/%s", name);
+	f = fopen(path, "r+");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1 || fseek(f, 0, SEEK_SET) ||
+	    fprintf(f, "%ld\n", val) < 0)
+		old = -1;
+	if (fclose(f))
+		old = -1;
+	return old;
+}
+
+/* ---- 1: hypercall round trip ---- */
+
+#define RT_CALLS	200
+
+static void bench_roundtrip(void)
+{
+	struct bvm plain, icpt, fwd, user;
+	int axfd = open_axhvc();
+	__u64 sub;
+	unsigned int r, i;
+	struct {
+		struct row row;
+		struct bvm *b;
+		__u64 code, x1, x2, expect;
+	} c[] = {
+		{ { .name = "KVM SMCCC_VERSION (floor)" }, &plain,
+		  VMM_SMCCC_VERSION, 0, 0, VMM_SMCCC_VERSION_1_1 },
+		{ { .name = "axhvc intercept: Debug" }, &icpt,
+		  AXHVC_HC_HYPERVISOR_DEBUG, 0, 0, 0 },
+		{ { .name = "axhvc intercept: failing subscribe (ENOENT)" }, &icpt,
+		  AXHVC_HC_IVC_SUBSCRIBE, 9, 9, (__u64)-ENOENT },
+		{ { .name = "axhvc intercept VM: SMCCC_VERSION" }, &icpt,
+		  VMM_SMCCC_VERSION, 0, 0, VMM_SMCCC_VERSION_1_1 },
+		{ { .name = "axhvc forwarded: Debug" }, &fwd,
+		  AXHVC_HC_HYPERVISOR_DEBUG, 0, 0, 0 },
+		{ { .name = "KVM_EXIT_HYPERCALL, VMM answers (no module)" }, &user,
+		  AXHVC_HC_HYPERVISOR_DEBUG, 0, 0, 0 },
+	};
+
+	bvm_create(&plain, 0);
+	bvm_create(&icpt, 0);
+	bvm_create(&fwd, 0);
+	bvm_create(&user, 0);
+	bvm_register(&icpt, axfd, 1, true, false, 0);
+	bvm_register(&fwd, axfd, 2, false, true, 0);
+	CHECK(!vmm_smccc_filter(user.vm, 0, AXHVC_HC_COUNT,
+				KVM_SMCCC_FILTER_FWD_TO_USER), "SMCCC filter");
+	vmm_vcpu_set_exit_handler(fwd.vcpu, forward_exit, &fwd.vmfd);
+	vmm_vcpu_set_exit_handler(user.vcpu, answer_exit, NULL);
+	sub = vmm_guest_alloc(icpt.vm, 4096);
+
+	/* One warm-up round, not counted; then the cases interleaved. */
+	for (r = 0; r <= 3 * rounds; r++)
+		for (i = 0; i < ARRAY_SIZE(c); i++) {
+			double us = hvc_us(c[i].b->vcpu, c[i].code, c[i].x1, c[i].x2,
+					   sub, sub + 8, r ? RT_CALLS : 50, c[i].expect);
+
+			if (r)
+				row_add(&c[i].row, us);
+		}
+
+	print_header("1. hypercall round trip, guest-observed (us per call; ratio to the floor)");
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		double ratio;
+
+		c[i].row.unit = "us/call";
+		ratio = print_row(&c[i].row, &c[0].row);
+		if (i == 1)
+			add_goal("intercept round trip, Debug", ratio, 1.15, true);
+		if (i == 2)
+			add_goal("intercept round trip, failing subscribe", ratio, 1.15, true);
+		if (i == 4) {
+			size_t len = strlen(goals);
+
+			snprintf(goals + len, sizeof(goals) - len,
+				 "  %-50s %6.3fx (paired %6.3fx)  reported: the portable fallback\n",
+				 "forwarded round trip, Debug", ratio, last_pair_ratio);
+		}
+	}
+	bvm_destroy(&plain);
+	bvm_destroy(&icpt);
+	bvm_destroy(&fwd);
+	bvm_destroy(&user);
+	close(axfd);
+}
+
+/* ---- 2: the tax on a VM not registered with axhvc ---- */
+
+/* Runs @cmd, then lets the host settle (RCU, ftrace, the module loader). */
+static void module_cmd(const char *cmd)
+{
+	if (system(cmd)) {
+		fprintf(stderr, "axhvc_bench: '%s' failed\n", cmd);
+		exit(1);
+	}
+	usleep(300000);
+}
+
+static void bench_tax(void)
+{
+	const char *ko = getenv("AXHVC_BENCH_KO") ?: "/axhvc/axhvc.ko";
+	struct row loaded = { .name = "SMCCC_VERSION, axhvc loaded, intercepting VM 1",
+			      .unit = "us/call" };
+	struct row unloaded = { .name = "SMCCC_VERSION, axhvc unloaded",
+				.unit = "us/call" };
+	struct bvm plain, other;
+	char cmd[256];
+	unsigned int r;
+	int axfd;
+
+	bvm_create(&plain, 0);
+	bvm_create(&other, 0);
+	hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0, 50, VMM_SMCCC_VERSION_1_1);
+	snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+	for (r = 0; r < 3 * rounds; r++) {
+		/* Loaded, with another VM's hypercalls intercepted. */
+		axfd = open_axhvc();
+		bvm_register(&other, axfd, 1, true, false, 0);
+		usleep(300000);
+		hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0, 50, VMM_SMCCC_VERSION_1_1);
+		row_add(&loaded, hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0,
+					RT_CALLS, VMM_SMCCC_VERSION_1_1));
+		bvm_unregister(&other);
+		close(axfd);
+		module_cmd("rmmod axhvc");
+		hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0, 50, VMM_SMCCC_VERSION_1_1);
+		row_add(&unloaded, hvc_us(plain.vcpu, VMM_SMCCC_VERSION, 0, 0, 0, 0,
+					  RT_CALLS, VMM_SMCCC_VERSION_1_1));
+		module_cmd(cmd);
+	}
+	print_header("2. tax on a VM not registered with axhvc (us/call; ratio to unloaded)");
+	print_row(&unloaded, &unloaded);
+	add_goal("tax on an unregistered VM (loaded / unloaded)",
+		 print_row(&loaded, &unloaded), 1.05, true);
+	bvm_destroy(&plain);
+	bvm_destroy(&other);
+}
+
+/* ---- 3: scale with the number of channels ---- */
+
+#define MANY		10000
+#define SCALE_CALLS	1000
+#define PAIRS		200
+#define ID_SCALE	1
+#define ID_ABSENT	2
+
+static void publish_keys(struct bvm *b, __u64 first, __u64 n, __u64 buf,
+			 __u64 code)
+{
+	__u64 freq;
+
+	if (!n)
+		return;
+	*guest_u64(b, buf + 8) = 4096;
+	/* publish(key, base, size) or unpublish(key), key counting up. */
+	run_ticks(b->vcpu, bench_hvc_keys, code, first, buf, buf + 8, n, 0, &freq);
+}
+
+static void bench_scale(void)
+{
+	static const unsigned int counts[] = { 1, 100, MANY };
+	struct row notify[3], miss[3], pairs[3];
+	struct bvm a;
+	int axfd = open_axhvc();
+	long old_max = set_param("max_channels_per_vm", 2 * MANY);
+	__u64 buf, freq, live = 0;
+	unsigned int r, i;
+
+	CHECK(old_max > 0, "max_channels_per_vm");
+	memset(notify, 0, sizeof(notify));
+	memset(miss, 0, sizeof(miss));
+	memset(pairs, 0, sizeof(pairs));
+	bvm_create(&a, 0);
+	bvm_register(&a, axfd, ID_SCALE, true, false, 64ULL << 20);
+	buf = vmm_guest_alloc(a.vm, 4096);
+	/* Key 0 is the channel notify finds; warm up. */
+	publish_keys(&a, 0, 1, buf, AXHVC_HC_IVC_PUBLISH);
+	live = 1;
+	hvc_us(a.vcpu, AXHVC_HC_IVC_NOTIFY, ID_SCALE, 0, ID_SCALE, 0, 50,
+	       (__u64)-EOPNOTSUPP);
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < ARRAY_SIZE(counts); i++) {
+			double t;
+
+			/* Channels 0..count-1, published by the measuring VM. */
+			publish_keys(&a, live, counts[i] - live, buf, AXHVC_HC_IVC_PUBLISH);
+			live = counts[i];
+			/* Notify a channel the VM holds (its own, no doorbell). */
+			row_add(&notify[i], hvc_us(a.vcpu, AXHVC_HC_IVC_NOTIFY, ID_SCALE,
+						   counts[i] / 2, ID_SCALE, 0, SCALE_CALLS,
+						   (__u64)-EOPNOTSUPP));
+			/* Subscribe to a channel nobody published. */
+			row_add(&miss[i], hvc_us(a.vcpu, AXHVC_HC_IVC_SUBSCRIBE, ID_ABSENT,
+						 1, buf, buf + 8, SCALE_CALLS,
+						 (__u64)-ENOENT));
+			*guest_u64(&a, buf + 8) = 4096;
+			t = run_ticks(a.vcpu, bench_pub_unpub, 1000000, buf, buf + 8,
+				      PAIRS, 0, 0, &freq);
+			row_add(&pairs[i], PAIRS / (t / freq));
+		}
+		/* Back to one channel for the next round. */
+		publish_keys(&a, 1, live - 1, buf, AXHVC_HC_IVC_UNPUBLISH);
+		live = 1;
+	}
+
+	print_header("3. scale: intercepted calls with 1, 100, 10,000 channels (ratio to 1)");
+	for (i = 0; i < 3; i++) {
+		static char names[3][3][64];
+
+		snprintf(names[0][i], 64, "notify, %u channel%s", counts[i],
+			 counts[i] > 1 ? "s" : "");
+		notify[i].name = names[0][i];
+		notify[i].unit = "us/call";
+		if (i == 2)
+			add_goal("notify, 10,000 vs 1 channel",
+				 print_row(&notify[i], &notify[0]), 1.1, true);
+		else
+			print_row(&notify[i], &notify[0]);
+	}
+	for (i = 0; i < 3; i++) {
+		static char names[3][64];
+
+		snprintf(names[i], 64, "subscribe miss, %u channel%s", counts[i],
+			 counts[i] > 1 ? "s" : "");
+		miss[i].name = names[i];
+		miss[i].unit = "us/call";
+		if (i == 2)
+			add_goal("subscribe miss, 10,000 vs 1 channel",
+				 print_row(&miss[i], &miss[0]), 1.1, true);
+		else
+			print_row(&miss[i], &miss[0]);
+	}
+	for (i = 0; i < 3; i += 2) {
+		static char names[3][64];
+
+		snprintf(names[i], 64, "publish+unpublish, %u live", counts[i]);
+		pairs[i].name = names[i];
+		pairs[i].unit = "pairs/s";
+		pairs[i].higher_better = true;
+		print_row(&pairs[i], &pairs[0]);
+		if (i == 2) {
+			last_pair_ratio = 1 / last_pair_ratio;
+			add_goal("publish+unpublish time, 10,000 vs 1 live channel",
+				 1 / row_best_ratio(&pairs[2], &pairs[0]), 1.1, true);
+		}
+	}
+	bvm_destroy(&a);
+	set_param("max_channels_per_vm", old_max);
+	close(axfd);
+}
+
+/* ---- 4: the IVC data path ---- */
+
+#define ID_PUB		11
+#define ID_SUB		12
+#define KEY_SMALL	0x64
+#define KEY_BIG		0x1000
+#define SMALL		(64 * 1024)
+#define BIG		(1024 * 1024)
+#define COPY_BYTES	(16 * 1024 * 1024)	/* moved per sample */
+
+/*
+ * A stage-1 table for the guest's copies: 4 KiB granule, 32-bit VA, four
+ * 1 GiB level-1 blocks mapping the first 4 GiB of IPA space 1:1. The first
+ * (GIC, report page: MMIO) is Device-nGnRnE; RAM at 1 GiB and the IVC
+ * window at 3 GiB are Normal write-back, inner shareable: a guest OS's
+ * memcpy sees its RAM exactly like that.
+ */
+static __u64 build_stage1(struct bvm *b)
+{
+	__u64 gpa = vmm_guest_alloc(b->vm, 4096), *t = guest_u64(b, gpa);
+	const __u64 af = 1ULL << 10, ish = 3ULL << 8, normal = 1ULL << 2;
+
+	CHECK(gpa, "page table");
+	t[0] = 0x00000000ULL | af | 1;
+	t[1] = 0x40000000ULL | af | ish | normal | 1;
+	t[2] = 0x80000000ULL | af | 1;
+	t[3] = 0xC0000000ULL | af | ish | normal | 1;
+	return gpa;
+}
+
+/* MB/s of one copy sample. */
+static double copy_mbs(struct bvm *b, __u64 src, __u64 dst, __u64 size,
+		       __u64 ttbr)
+{
+	__u64 freq, reps = COPY_BYTES / size;
+	double t = run_ticks(b->vcpu, bench_copy, src, dst, size, reps, ttbr, 0,
+			     &freq);
+
+	return (double)size * reps / (t / freq) / 1e6;
+}
+
+/* Publish (@pub) or subscribe: the mapping's GPA in the VM's window. */
+static __u64 ivc_join(struct bvm *b, bool pub, __u64 key, __u64 size)
+{
+	__u64 buf = vmm_guest_alloc(b->vm, 4096);
+	__u64 code = pub ? AXHVC_HC_IVC_PUBLISH : AXHVC_HC_IVC_SUBSCRIBE;
+
+	*guest_u64(b, buf + 8) = size;
+	if (pub)
+		hvc_us(b->vcpu, code, key, buf, buf + 8, 0, 1, 0);
+	else
+		hvc_us(b->vcpu, code, ID_PUB, key, buf, buf + 8, 1, 0);
+	CHECK(*guest_u64(b, buf + 8) == size, "channel size");
+	return *guest_u64(b, buf);
+}
+
+static void bench_ivc(struct bvm *p, struct bvm *s)
+{
+	static const __u64 sizes[] = { SMALL, BIG };
+	static const char *const names[2][5] = {
+		{ "64 KiB: memcpy, publisher's own RAM",
+		  "64 KiB: publisher RAM -> channel",
+		  "64 KiB: channel -> subscriber RAM",
+		  "64 KiB: memcpy, subscriber's own RAM",
+		  "64 KiB: memcpy to own RAM without THP (4K)" },
+		{ "1 MiB: memcpy, publisher's own RAM",
+		  "1 MiB: publisher RAM -> channel",
+		  "1 MiB: channel -> subscriber RAM",
+		  "1 MiB: memcpy, subscriber's own RAM",
+		  "1 MiB: memcpy to own RAM without THP (4K)" },
+	};
+	struct row rows[2][5];
+	__u64 psrc, pdst, p4k, ssrc, sdst, pch[2], sch[2], pt, st;
+	void *p4k_hva;
+	unsigned int r, i, k;
+	__u8 *src;
+
+	memset(rows, 0, sizeof(rows));
+	psrc = vmm_guest_alloc(p->vm, BIG);
+	pdst = vmm_guest_alloc(p->vm, BIG);
+	ssrc = vmm_guest_alloc(s->vm, BIG);
+	sdst = vmm_guest_alloc(s->vm, BIG);
+	/*
+	 * The VMM's RAM is THP-backed (KVM maps it with 2 MiB blocks), a
+	 * channel is 4 KiB pages: a destination in RAM with 4 KiB pages only
+	 * tells which of the two a difference comes from.
+	 */
+	p4k = vmm_guest_alloc(p->vm, BIG);
+	CHECK(psrc && pdst && p4k && ssrc && sdst, "guest buffers");
+	p4k_hva = vmm_gpa_to_hva(p->vm, p4k);
+	CHECK(!madvise(p4k_hva, BIG, MADV_NOHUGEPAGE) &&
+	      !madvise(p4k_hva, BIG, MADV_DONTNEED), "madvise");
+	src = vmm_gpa_to_hva(p->vm, psrc);
+	for (i = 0; i < BIG; i++)
+		src[i] = (__u8)(i * 7 + 1);
+	memcpy(vmm_gpa_to_hva(s->vm, ssrc), src, BIG);
+	pch[0] = ivc_join(p, true, KEY_SMALL, SMALL);
+	pch[1] = ivc_join(p, true, KEY_BIG, BIG);
+	sch[0] = ivc_join(s, false, KEY_SMALL, SMALL);
+	sch[1] = ivc_join(s, false, KEY_BIG, BIG);
+	pt = build_stage1(p);
+	st = build_stage1(s);
+	/* MMU and caches on (they stay on for the guests' later runs). */
+	copy_mbs(p, psrc, pdst, SMALL, pt);
+	copy_mbs(s, ssrc, sdst, SMALL, st);
+
+	for (r = 0; r < rounds; r++)
+		for (k = 0; k < 2; k++) {
+			__u64 size = sizes[k];
+
+			row_add(&rows[k][0], copy_mbs(p, psrc, pdst, size, 0));
+			row_add(&rows[k][1], copy_mbs(p, psrc, pch[k], size, 0));
+			row_add(&rows[k][2], copy_mbs(s, sch[k], sdst, size, 0));
+			row_add(&rows[k][3], copy_mbs(s, ssrc, sdst, size, 0));
+			row_add(&rows[k][4], copy_mbs(p, psrc, p4k, size, 0));
+		}
+	/* What the publisher wrote is what the other VM read. */
+	for (k = 0; k < 2; k++) {
+		CHECK(!memcmp((char *)s->window + (sch[k] - IVC_BASE), src, sizes[k]),
+		      "the subscriber's view of the channel");
+		CHECK(!memcmp(vmm_gpa_to_hva(s->vm, sdst), src, sizes[k]),
+		      "what the subscriber copied out");
+	}
+
+	print_header("4. IVC data path, guest MMU on, Normal WB (MB/s; ratio to memcpy)");
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 5; i++) {
+			rows[k][i].name = names[k][i];
+			rows[k][i].unit = "MB/s";
+			rows[k][i].higher_better = true;
+		}
+		print_row(&rows[k][0], &rows[k][0]);
+		add_goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
+			 "IVC 64 KiB: publisher writes channel vs memcpy",
+			 print_row(&rows[k][1], &rows[k][0]), 0.9, false);
+		add_goal(k ? "IVC 1 MiB: subscriber reads channel vs memcpy" :
+			 "IVC 64 KiB: subscriber reads channel vs memcpy",
+			 print_row(&rows[k][2], &rows[k][3]), 0.9, false);
+		print_row(&rows[k][3], &rows[k][3]);
+		print_row(&rows[k][4], &rows[k][0]);
+	}
+}
+
+/* ---- 5: doorbell ---- */
+
+#define DOORBELL_GSI	9
+#define DOORBELL_INTID	(DOORBELL_GSI + 32)
+#define KEY_BELL	0xbe11
+#define BELL_IRQS	300
+
+struct waiter {
+	struct vmm_vcpu *vcpu;
+	pthread_t thread;
+	enum vmm_run_result result;
+	int finished;
+};
+
+static void *waiter_run(void *arg)
+{
+	struct waiter *w = arg;
+
+	if (!vmm_watchdog_arm(w->vcpu, TIMEOUT_MS)) {
+		w->result = vmm_vcpu_run(w->vcpu);
+		vmm_watchdog_disarm(w->vcpu);
+	} else {
+		w->result = VMM_RUN_ERROR;
+	}
+	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * us per interrupt taken by the subscriber's handler, one at a time: the
+ * next is raised only once the handler has counted the last, either by
+ * the publisher's guest (HIVCNotify) or by this VMM (eventfd write, that
+ * is KVM_IRQFD alone).
+ */
+static double bell_us(struct bvm *p, struct bvm *s, int efd, __u64 pcount,
+		      __u64 scount, bool notify)
+{
+	__u64 *taken = (__u64 *)((char *)s->window + (scount - IVC_BASE));
+	struct vmm_vcpu *rx = s->vcpu;
+	struct waiter w = { .vcpu = rx };
+	const __u64 one = 1;
+	__u64 i, freq;
+
+	if (vmm_vcpu_start(rx, guest_gic_count_irqs, 3, (__u64)DOORBELL_INTID,
+			   (__u64)BELL_IRQS, scount) ||
+	    vmm_watchdog_arm(rx, TIMEOUT_MS) || vmm_vcpu_run(rx) != VMM_RUN_REPORT ||
+	    rx->report.cmd != VMM_REPORT_VALUE || rx->report.args[0] != GUEST_GIC_READY) {
+		vmm_vcpu_dump(rx, "doorbell receiver");
+		exit(1);
+	}
+	vmm_watchdog_disarm(rx);
+	CHECK(!pthread_create(&w.thread, NULL, waiter_run, &w), "thread");
+	if (notify) {
+		run_ticks(p->vcpu, bench_notify_paced, ID_PUB, KEY_BELL, ID_SUB,
+			  pcount, BELL_IRQS, 0, &freq);
+	} else {
+		for (i = 0; i < BELL_IRQS; i++) {
+			CHECK(write(efd, &one, sizeof(one)) == sizeof(one), "eventfd");
+			while (__atomic_load_n(taken, __ATOMIC_ACQUIRE) <= i &&
+			       !__atomic_load_n(&w.finished, __ATOMIC_ACQUIRE))
+				;
+		}
+	}
+	pthread_join(w.thread, NULL);
+	if (w.result != VMM_RUN_REPORT || rx->report.cmd != VMM_REPORT_DONE ||
+	    rx->report.args[1] != BELL_IRQS) {
+		vmm_report_print(rx);
+		vmm_vcpu_dump(rx, "doorbell receiver");
+		exit(1);
+	}
+	return vmm_ticks_to_us(rx->report.args[0], rx->report.args[2]) / BELL_IRQS;
+}
+
+static void bench_doorbell(struct bvm *p, struct bvm *s)
+{
+	struct row irqfd = { .name = "KVM_IRQFD signal from the VMM (eventfd write)",
+			     .unit = "us/irq" };
+	struct row notify = { .name = "HIVCNotify from the other VM (intercept)",
+			      .unit = "us/irq" };
+	struct axhvc_doorbell db = { .eventfd = -1 };
+	__u64 pch, sch;
+	unsigned int r;
+	int efd = eventfd(0, EFD_CLOEXEC);
+
+	CHECK(efd >= 0, "eventfd");
+	CHECK(!vmm_irqfd_assign(s->vm, DOORBELL_GSI, efd), "KVM_IRQFD");
+	db.eventfd = efd;
+	CHECK(!ioctl(s->vmfd, AXHVC_VM_SET_DOORBELL, &db), "AXHVC_VM_SET_DOORBELL");
+	pch = ivc_join(p, true, KEY_BELL, 4096);
+	sch = ivc_join(s, false, KEY_BELL, 4096);
+	/* The handler count lives in the channel: the sender paces on it. */
+	for (r = 0; r < rounds; r++) {
+		row_add(&irqfd, bell_us(p, s, efd, pch + 64, sch + 64, false));
+		row_add(&notify, bell_us(p, s, efd, pch + 64, sch + 64, true));
+	}
+	print_header("5. doorbell: raise -> other guest's handler, paced (us/IRQ; ratio to irqfd)");
+	print_row(&irqfd, &irqfd);
+	print_row(&notify, &irqfd);
+	db.eventfd = -1;
+	ioctl(s->vmfd, AXHVC_VM_SET_DOORBELL, &db);
+	vmm_irqfd_deassign(s->vm, DOORBELL_GSI, efd);
+	close(efd);
+}
+
+static void bench_pair(bool ivc, bool bell)
+{
+	struct bvm p, s;
+	int axfd = open_axhvc();
+
+	bvm_create(&p, 32 << 20);
+	bvm_create(&s, 32 << 20);
+	bvm_register(&p, axfd, ID_PUB, true, false, 8 << 20);
+	bvm_register(&s, axfd, ID_SUB, true, false, 8 << 20);
+	/* The doorbell runs first: its receiver sets up the GIC with the MMU off. */
+	if (bell)
+		bench_doorbell(&p, &s);
+	if (ivc)
+		bench_ivc(&p, &s);
+	bvm_destroy(&p);
+	bvm_destroy(&s);
+	close(axfd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *sections = "12345", *why;
+	struct utsname u;
+	time_t t0 = time(NULL);
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			sections = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-r ROUNDS] [-s SECTIONS]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (!rounds || 3 * rounds + 1 > MAX_ROUNDS) {
+		fprintf(stderr, "rounds: 1..%d\n", (MAX_ROUNDS - 1) / 3);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	why = vmm_kvm_unavailable();
+	if (why) {
+		fprintf(stderr, "axhvc_bench: %s\n", why);
+		return 1;
+	}
+	uname(&u);
+	printf("axhvc bench: kernel %s, %u rounds interleaved (x3 for sections 1, 2);\n"
+	       "min/median/max over rounds; r(min): best sample / reference's best sample\n"
+	       "(other tenants only add time: goals are judged on it); r(pair): median over\n"
+	       "rounds of case / reference measured next to each other. Emulated, shared\n"
+	       "host: only ratios from one run mean something.\n",
+	       u.release, rounds);
+	/* The tax first: it unloads the module, so nothing else may hold it. */
+	if (strchr(sections, '2'))
+		bench_tax();
+	if (strchr(sections, '1'))
+		bench_roundtrip();
+	if (strchr(sections, '3'))
+		bench_scale();
+	if (strchr(sections, '4') || strchr(sections, '5'))
+		bench_pair(strchr(sections, '4'), strchr(sections, '5'));
+	printf("\ngoals\n%s", goals);
+	printf("axhvc bench: done in %ld s\n", (long)(time(NULL) - t0));
+	return 0;
+}

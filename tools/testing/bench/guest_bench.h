@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest entry points of axhvc_bench: guest_bench.S, and the selftests'
+ * library ones it uses. Conventions as in the selftests' lib/vmm.h.
+ */
+#ifndef AXHVC_BENCH_GUEST_BENCH_H
+#define AXHVC_BENCH_GUEST_BENCH_H
+
+/* lib/guest_hypercall.S: x0 = code, x1..x4 = arguments, x5 = N calls. */
+extern const char guest_hvc_loop[];
+
+/* x0 = code, x1 = first key, x2, x3 = arguments, x4 = N; the key counts up. */
+extern const char bench_hvc_keys[];
+
+/* x0 = key, x1 = base GPA, x2 = size GPA, x3 = N publish+unpublish pairs. */
+extern const char bench_pub_unpub[];
+
+/* x0 = src, x1 = dst, x2 = bytes, x3 = N, x4 = stage-1 table (MMU on) or 0. */
+extern const char bench_copy[];
+
+/* x0 = publisher, x1 = key, x2 = target, x3 = count GPA, x4 = N notifies. */
+extern const char bench_notify_paced[];
+
+#endif /* AXHVC_BENCH_GUEST_BENCH_H */
