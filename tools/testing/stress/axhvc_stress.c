@@ -724,6 +724,7 @@ TEST_F_TIMEOUT(stress, ioctl_fuzz, STRESS_TIMEOUT)
 		int fd = fds[rnd() % 3];
 		unsigned long cmd;
 		unsigned int i, r = rnd() % 10;
+		bool sparse;
 		void *arg;
 		__u64 *w = (__u64 *)buf;
 
@@ -742,8 +743,10 @@ TEST_F_TIMEOUT(stress, ioctl_fuzz, STRESS_TIMEOUT)
 			cmd = (__u32)rnd();
 		}
 		/* The argument: interesting u64s, with smaller fields mixed in. */
+		/* A valid command gets a mostly zero struct half of the time. */
+		sparse = r < 5 && rnd() % 2;
 		for (i = 0; i < 512; i++)
-			w[i] = fuzz_value(rnd(), buf2, fds);
+			w[i] = sparse && rnd() % 4 ? 0 : fuzz_value(rnd(), buf2, fds);
 		memcpy(buf2, buf, 4096);
 		r = rnd() % 20;
 		if (r < 15)
