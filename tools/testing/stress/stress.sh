@@ -34,6 +34,10 @@ grep -E '^(axhvc-host:|ok |not ok |# )' "$out/console.log" |
 python3 "$host/parse-results.py" "$out/console.log" debug axhvc_stress >"$out/results"
 sed '$d' "$out/results"
 read -r p f s < <(tail -n 1 "$out/results")
+# The log must be whole: a ring buffer that wrapped would hide reports.
+sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/p' "$out/console.log" |
+	sed -n 2p | grep -q 'Booting Linux' ||
+	{ echo "not ok - the kernel log wrapped: reports may be lost"; f=$((f + 1)); }
 grep -q '^axhvc-host: axhvc unloaded' "$out/console.log" ||
 	{ echo "not ok - axhvc did not unload after the run"; f=$((f + 1)); }
 echo "$p passed, $f failed, $s skipped"
