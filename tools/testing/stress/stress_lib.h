@@ -116,6 +116,12 @@ static __u64 svm_table(struct svm *s, const __u64 *vals, unsigned int n)
 	return gpa;
 }
 
+/*
+ * When set, svm_create() stores 0 here while KVM_CREATE_VM may be running
+ * and 1 once it is over: see teardown_kills.
+ */
+static int *svm_kvm_ready;
+
 static void svm_destroy(struct svm *s)
 {
 	if (s->window && s->window != MAP_FAILED)
@@ -149,7 +155,11 @@ static int svm_create(struct svm *s, int axfd, __u64 id, unsigned int nr_vcpus,
 	s->id = id;
 	s->intercept = intercept;
 	s->flags = flags;
+	if (svm_kvm_ready)
+		__atomic_store_n(svm_kvm_ready, 0, __ATOMIC_RELEASE);
 	s->vm = vmm_vm_create_with_vcpus(nr_vcpus, 0);
+	if (svm_kvm_ready)
+		__atomic_store_n(svm_kvm_ready, 1, __ATOMIC_RELEASE);
 	if (!s->vm)
 		return -ENOMEM;
 	s->vmfd = register_vm_window(axfd, s->vm, id, flags, intercept, true, IVC_SIZE);
