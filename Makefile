@@ -7,6 +7,7 @@
 #   make KDIR=<tree>     build against any configured arm64 kernel tree
 #   make check           every test, in the emulated arm64 KVM host
 #   make demo            boot the emulated host and show axhvc working
+#   make stress          the long stress tests on the debug kernel
 #   make clean
 
 ARCH ?= arm64
@@ -36,8 +37,11 @@ demo: deps
 bench: deps
 	$(HOSTDIR)/bench.sh
 
+stress: deps
+	$(CURDIR)/tools/testing/stress/stress.sh
+
 clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .tmp_versions
 	rm -rf tools/testing/selftests/axhvc/build tools/testing/bench/build
 
-.PHONY: all modules deps check demo bench clean
+.PHONY: all modules deps check demo bench stress clean

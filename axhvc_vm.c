@@ -470,6 +470,9 @@ static ssize_t axhvc_vm_read(struct file *file, char __user *buf, size_t len,
 	ssize_t done = 0;
 	int ret;
 
+	/* The events are the creator's: another process must not take them. */
+	if (current->mm != vm->mm)
+		return -EPERM;
 	if (len < sizeof(ev))
 		return -EINVAL;
 	while (!axhvc_vm_has_events(vm)) {

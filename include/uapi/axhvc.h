@@ -690,7 +690,8 @@ struct axhvc_channel_state {
  * A VM fd is readable (``poll()`` reports ``POLLIN``) while events are
  * queued; ``read()`` returns whole events, oldest first, blocks while there
  * is none unless the fd is non-blocking (``EAGAIN``), and fails with
- * ``EINVAL`` for a buffer smaller than one event. When the queue was full
+ * ``EINVAL`` for a buffer smaller than one event, and with ``EPERM`` in a
+ * process other than the VM's creator. When the queue was full
  * and events were dropped, one %AXHVC_EVENT_OVERFLOW follows the queued
  * ones.
  */

@@ -6,6 +6,8 @@
 #   axhvc_mode=demo    run /axhvc/demo.sh, power off
 #   axhvc_mode=script  run /axhvc/script.sh (see run-script.sh), power off
 #   axhvc_mode=bench   run axhvc_bench (see bench.sh), power off
+#   axhvc_mode=stress  the long stress tests (make stress), then the same
+#                      unload, kmemleak scan and log as "check"
 # Lines starting with "axhvc-host:" are read by check.sh on the outer side.
 
 /bin/busybox --install -s /bin
@@ -50,8 +52,18 @@ run_checks()
 	while read -r t; do
 		run_prog "$t" "./$t"
 	done <tests.list
+	finish_checks
+}
+
+# finish_checks - unload axhvc, scan for leaks, print the kernel log.
+finish_checks()
+{
 	# Module memory leaks show up only after the module is gone.
-	rmmod axhvc 2>/dev/null
+	if rmmod axhvc 2>/dev/null; then
+		say "axhvc unloaded"
+	else
+		say "error: rmmod axhvc failed"
+	fi
 	if [ -e /sys/kernel/debug/kmemleak ]; then
 		# kmemleak ignores objects younger than 5 s; scan twice as its doc advises.
 		sleep 6
@@ -67,6 +79,20 @@ run_checks()
 	say "end dmesg"
 }
 
+# run_stress - the long version of tools/testing/stress (make stress). The
+# amounts can be changed on the kernel command line (AXHVC_STRESS_*=N).
+run_stress()
+{
+	cd /axhvc/tests || return
+	export AXHVC_STRESS_FUZZ_CALLS=${AXHVC_STRESS_FUZZ_CALLS:-1000000}
+	export AXHVC_STRESS_CONC_CALLS=${AXHVC_STRESS_CONC_CALLS:-100000}
+	export AXHVC_STRESS_KILLS=${AXHVC_STRESS_KILLS:-250}
+	export AXHVC_STRESS_CLOSE_ROUNDS=${AXHVC_STRESS_CLOSE_ROUNDS:-20}
+	export AXHVC_STRESS_IOCTLS=${AXHVC_STRESS_IOCTLS:-150000}
+	AXHVC_TEST_TIMEOUT=${AXHVC_TEST_TIMEOUT:-5400} run_prog axhvc_stress ./axhvc_stress
+	finish_checks
+}
+
 say "kernel $(uname -r) on $(grep -c ^processor /proc/cpuinfo) CPUs, mode ${axhvc_mode:-none}"
 [ -c /dev/kvm ] || say "warning: no /dev/kvm"
 insmod /axhvc/axhvc.ko || say "error: insmod axhvc.ko failed"
@@ -78,6 +104,7 @@ demo)	sh /axhvc/demo.sh ;;
 script)	sh /axhvc/script.sh ;;
 bench)	AXHVC_TEST_TIMEOUT=2400 run_prog bench axhvc_bench \
 		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-12345}" ;;
+stress)	run_stress ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
 esac
 say "done"

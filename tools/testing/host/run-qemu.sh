@@ -11,5 +11,5 @@ exec timeout -k 10 "$limit" qemu-system-aarch64 \
 	-M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nic none -accel tcg,thread=multi \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyAMA0 panic=-1 loglevel=4 axhvc_mode=$mode ${AXHVC_APPEND:-}" \
+	-append "console=ttyAMA0 panic=-1 loglevel=4 log_buf_len=16M axhvc_mode=$mode ${AXHVC_APPEND:-}" \
 	</dev/null
