@@ -7,6 +7,10 @@
 #   make KDIR=<tree>     build against any configured arm64 kernel tree
 #   make check           every test, in the emulated arm64 KVM host
 #   make demo            boot the emulated host and show axhvc working
+#   make dkms-source     copy the module's sources to /usr/src/axhvc-<version>
+#                        for "dkms install axhvc/<version>" (see dkms.conf)
+#   make htmldocs        Documentation/ as HTML in build/htmldocs (Sphinx;
+#                        any warning is an error)
 #   make clean
 
 ARCH ?= arm64
@@ -33,8 +37,24 @@ check: deps
 demo: deps
 	$(HOSTDIR)/demo.sh
 
+# What DKMS builds: the module's sources, its Kbuild and dkms.conf.
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC ?= /usr/src/axhvc-$(DKMS_VERSION)
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/include/uapi
+	cp dkms.conf Kbuild *.c *.h $(DKMS_SRC)/
+	cp include/uapi/axhvc.h $(DKMS_SRC)/include/uapi/
+	@echo "now: dkms install axhvc/$(DKMS_VERSION)"
+
+# The kernel's kernel-doc and its Sphinx extension, from linux-source-6.12.
+htmldocs:
+	@$(HOSTDIR)/fetch-source.sh
+	sphinx-build -q -W --keep-going -b html -d build/htmldocs/.doctrees \
+		Documentation build/htmldocs
+
 clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .tmp_versions
-	rm -rf tools/testing/selftests/axhvc/build
+	rm -rf tools/testing/selftests/axhvc/build build/htmldocs
 
-.PHONY: all modules deps check demo clean
+.PHONY: all modules deps check demo dkms-source htmldocs clean
