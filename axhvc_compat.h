@@ -17,6 +17,7 @@
 #include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/ioport.h>
+#include <linux/maple_tree.h>
 #include <linux/mm.h>
 #include <linux/version.h>
 
@@ -162,6 +163,40 @@ static inline struct resource axhvc_define_res_mem(resource_size_t start,
 
 #undef DEFINE_RES_MEM
 #define DEFINE_RES_MEM(_start, _size)	axhvc_define_res_mem(_start, _size)
+#endif
+
+/*
+ * 9. mtree_alloc_range() was reimplemented on mas_empty_area() in v6.5
+ * ("maple_tree: rework mtree_alloc_{range,rrange}()"). Before, on an empty
+ * tree it stored the entry over the whole [min, max - size] range and
+ * returned a pivot (a positive number), not 0 and the start. The shim is
+ * the v6.5 algorithm on what v6.1 exports; callers serialise allocations
+ * (axhvc_window.c holds the window lock), so the gap found stays free while
+ * mas_store_gfp() may drop the tree's spinlock to allocate nodes.
+ */
+#if AXHVC_KERNEL_BEFORE(6, 5)
+static inline int axhvc_mtree_alloc_range(struct maple_tree *mt,
+					  unsigned long *startp, void *entry,
+					  unsigned long size, unsigned long min,
+					  unsigned long max, gfp_t gfp)
+{
+	MA_STATE(mas, mt, 0, 0);
+	unsigned long start;
+	int ret;
+
+	mtree_lock(mt);
+	ret = mas_empty_area(&mas, min, max, size);
+	if (!ret) {
+		start = mas.index;
+		ret = mas_store_gfp(&mas, entry, gfp);
+	}
+	mtree_unlock(mt);
+	if (!ret)
+		*startp = start;
+	return ret;
+}
+
+#define mtree_alloc_range	axhvc_mtree_alloc_range
 #endif
 
 #endif /* _AXHVC_COMPAT_H */
