@@ -75,6 +75,13 @@ if [ "${AXHVC_STATIC:-1}" = 1 ]; then
 	no_findings "$out/w1-61.log" "$host/build-module.sh" stock61 W=1
 	result "make W=1 (Debian bookworm 6.1 headers)" $? "$out/w1-61.log"
 
+	# Every module parameter is described for modinfo.
+	(cd "$top" && np=$(cat ./*.c | grep -c '^module_param') &&
+	 nd=$(modinfo -p build/stock/axhvc.ko | grep -c ':[^ ].* (') &&
+	 echo "module_param: $np, described in modinfo: $nd" >"$out/modinfo.log" &&
+	 [ "$np" = "$nd" ])
+	result "modinfo describes every module parameter" $? "$out/modinfo.log"
+
 	silent "$out/htmldocs.log" make -s -C "$top" htmldocs
 	result "make htmldocs without a warning" $? "$out/htmldocs.log"
 fi

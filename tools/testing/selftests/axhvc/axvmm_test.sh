@@ -228,14 +228,14 @@ check "two raw VMs at once (2 vCPUs and a doorbell each)" two_vms
 
 # A guest that spins: --timeout stops it with status 1.
 printf '\000\000\000\024' >"$TMP/spin.bin"	# b .
-run spin --id 16 --raw "$TMP/spin.bin" --timeout 2
+run spin --id 16 --route $FWD --raw "$TMP/spin.bin" --timeout 2
 check "--timeout stops a spinning guest with status 1" \
 	expect spin 1 "timeout: still running after 2 s"
 
 # A guest that reads where there is no device: registers and status 1.
 # movz x1, #0xa00, lsl #16; ldr w0, [x1]; b .
 printf '\001\100\241\322\040\000\100\271\000\000\000\024' >"$TMP/mmio.bin"
-run mmio --id 17 --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
+run mmio --id 17 --route $FWD --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
 check "an MMIO access to no device: registers printed, status 1" \
 	expect mmio 1 "unexpected exit 6 (KVM_EXIT_MMIO)" "MMIO read at 0xa000000" \
 	"pc=0x40000004"
