@@ -82,6 +82,12 @@ if [ "${AXHVC_STATIC:-1}" = 1 ]; then
 	 [ "$np" = "$nd" ])
 	result "modinfo describes every module parameter" $? "$out/modinfo.log"
 
+	for k in stock stock61; do
+		"$host/dkms-build.sh" "$k" >"$out/dkms-$k.log" 2>&1
+		result "dkms add + build (Debian $k headers, a private DKMS tree)" $? \
+			"$out/dkms-$k.log"
+	done
+
 	silent "$out/htmldocs.log" make -s -C "$top" htmldocs
 	result "make htmldocs without a warning" $? "$out/htmldocs.log"
 fi
