@@ -8,6 +8,10 @@
 #   make check           every test, in the emulated arm64 KVM host
 #   make demo            boot the emulated host and show axhvc working
 #   make stress          the long stress tests on the debug kernel
+#   make dkms-source     copy the module's sources to /usr/src/axhvc-<version>
+#                        for "dkms install axhvc/<version>" (see dkms.conf)
+#   make htmldocs        Documentation/ as HTML in build/htmldocs (Sphinx;
+#                        any warning is an error)
 #   make clean
 
 ARCH ?= arm64
@@ -40,8 +44,24 @@ bench: deps
 stress: deps
 	$(CURDIR)/tools/testing/stress/stress.sh
 
+# What DKMS builds: the module's sources, its Kbuild and dkms.conf.
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC ?= /usr/src/axhvc-$(DKMS_VERSION)
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/include/uapi
+	cp dkms.conf Kbuild *.c *.h $(DKMS_SRC)/
+	cp include/uapi/axhvc.h $(DKMS_SRC)/include/uapi/
+	@echo "now: dkms install axhvc/$(DKMS_VERSION)"
+
+# The kernel's kernel-doc and its Sphinx extension, from linux-source-6.12.
+htmldocs:
+	@$(HOSTDIR)/fetch-source.sh
+	sphinx-build -q -W --keep-going -b html -d build/htmldocs/.doctrees \
+		Documentation build/htmldocs
+
 clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .tmp_versions
-	rm -rf tools/testing/selftests/axhvc/build tools/testing/bench/build
+	rm -rf tools/testing/selftests/axhvc/build tools/testing/bench/build build/htmldocs
 
-.PHONY: all modules deps check demo bench stress clean
+.PHONY: all modules deps check demo bench stress dkms-source htmldocs clean

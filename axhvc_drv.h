@@ -20,6 +20,8 @@
 
 #include <uapi/axhvc.h>
 
+#include "axhvc_compat.h"
+
 #define AXHVC_DEV_NAME	"axhvc"
 
 struct eventfd_ctx;

@@ -27,9 +27,8 @@
 
 #include "axhvc_drv.h"
 
-#define AXHVC_INTERCEPT_TARGET	"kvm_smccc_call_handler"
-
-#if IS_ENABLED(CONFIG_KVM) && IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+/* AXHVC_INTERCEPT_TARGET and the ftrace accessors: see axhvc_compat.h. */
+#if IS_ENABLED(CONFIG_KVM) && AXHVC_HAVE_FTRACE_IPMODIFY
 #define AXHVC_HAVE_INTERCEPT	1
 #else
 #define AXHVC_HAVE_INTERCEPT	0
@@ -139,7 +138,7 @@ static void notrace axhvc_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 				    struct ftrace_ops *op,
 				    struct ftrace_regs *fregs)
 {
-	struct kvm_vcpu *vcpu = (void *)ftrace_regs_get_argument(fregs, 0);
+	struct kvm_vcpu *vcpu = (void *)axhvc_fregs_arg0(fregs);
 	bool ours;
 
 	if ((u32)vcpu_get_reg(vcpu, 0) >= AXHVC_HC_COUNT ||
@@ -149,13 +148,12 @@ static void notrace axhvc_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 	ours = axhvc_kvm_lookup(vcpu->kvm);
 	preempt_enable_notrace();
 	if (ours)
-		ftrace_regs_set_instruction_pointer(fregs,
-						    (unsigned long)axhvc_intercept_hvc);
+		axhvc_fregs_set_ip(fregs, (unsigned long)axhvc_intercept_hvc);
 }
 
 static struct ftrace_ops axhvc_intercept_ops = {
 	.func	= axhvc_ftrace_cb,
-	.flags	= FTRACE_OPS_FL_IPMODIFY,
+	.flags	= AXHVC_FTRACE_OPS_FLAGS,
 };
 
 static int axhvc_intercept_start(void)

@@ -135,9 +135,11 @@ static int __init axhvc_init(void)
 		pr_err("cannot register /dev/%s: %d\n", AXHVC_DEV_NAME, ret);
 		goto kvm_exit;
 	}
-	pr_info("version %s, API %u, /dev/%s ready, intercept %s\n",
+	pr_info("version %s, API %u, /dev/%s ready, intercept %s, forwarded %s\n",
 		AXHVC_VERSION, AXHVC_API_VERSION, AXHVC_DEV_NAME,
-		axhvc_kvm_intercept_supported() ? "available" : "unavailable");
+		axhvc_kvm_intercept_supported() ? "available" : "unavailable",
+		AXHVC_HAVE_SMCCC_FILTER ? "available" :
+		"unavailable (KVM has no SMCCC filter before Linux 6.4)");
 	return 0;
 
 kvm_exit:

@@ -545,6 +545,7 @@ static int axhvc_vm_release(struct inode *inode, struct file *file)
 	axhvc_ivc_vm_release(vm);
 	axhvc_vm_irq_release(vm);
 	axhvc_vm_put(vm);
+	axhvc_anon_inode_release();
 	return 0;
 }
 

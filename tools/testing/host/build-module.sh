@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-module.sh stock|debug [extra make args...]
+# build-module.sh stock|stock61|debug [extra make args...]
 # Build axhvc.ko (and axhvc_kunit.ko where the kernel has KUnit, and the
 # test-only testhw/axhvc_testhw.ko) in a build
 # directory of its own per kernel, so that the two builds never mix objects.
@@ -12,9 +12,10 @@ set -euo pipefail
 kernel=$1
 shift
 case $kernel in
-stock)	kdir=$("$(dirname "$0")/fetch-debian.sh")/headers ;;
+stock|stock61)
+	kdir=$("$(dirname "$0")/fetch-debian.sh" "$kernel")/headers ;;
 debug)	kdir=$("$(dirname "$0")/build-debug-kernel.sh") ;;
-*)	die "unknown kernel '$kernel' (stock or debug)" ;;
+*)	die "unknown kernel '$kernel' (stock, stock61 or debug)" ;;
 esac
 
 out=$top/build/$kernel

@@ -3,11 +3,12 @@
 #
 # make check: the kernel's own static checks on the module, then every test
 # inside the emulated arm64 KVM host, under Debian's stock kernel and under
-# the debug kernel (KUnit, KASAN, lockdep, kmemleak). Ends with one line
-# "N passed, N failed" and exits non-zero on any failure.
+# the debug kernel (KUnit, KASAN, lockdep, kmemleak), and under Debian
+# bookworm's own 6.1 kernel. Ends with one line "N passed, N failed" and
+# exits non-zero on any failure.
 #
-# AXHVC_KERNELS="stock debug" picks the kernels; AXHVC_STATIC=0 skips the
-# static checks (for a quick re-run while developing).
+# AXHVC_KERNELS="stock debug stock61" picks the kernels; AXHVC_STATIC=0 skips
+# the static checks (for a quick re-run while developing).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 host=$top/tools/testing/host
@@ -70,6 +71,25 @@ if [ "${AXHVC_STATIC:-1}" = 1 ]; then
 
 	no_findings "$out/sparse.log" "$host/build-module.sh" stock C=2
 	result "sparse C=2 (Debian stock 6.12 headers)" $? "$out/sparse.log"
+
+	no_findings "$out/w1-61.log" "$host/build-module.sh" stock61 W=1
+	result "make W=1 (Debian bookworm 6.1 headers)" $? "$out/w1-61.log"
+
+	# Every module parameter is described for modinfo.
+	(cd "$top" && np=$(cat ./*.c | grep -c '^module_param') &&
+	 nd=$(modinfo -p build/stock/axhvc.ko | grep -c ':[^ ].* (') &&
+	 echo "module_param: $np, described in modinfo: $nd" >"$out/modinfo.log" &&
+	 [ "$np" = "$nd" ])
+	result "modinfo describes every module parameter" $? "$out/modinfo.log"
+
+	for k in stock stock61; do
+		"$host/dkms-build.sh" "$k" >"$out/dkms-$k.log" 2>&1
+		result "dkms add + build (Debian $k headers, a private DKMS tree)" $? \
+			"$out/dkms-$k.log"
+	done
+
+	silent "$out/htmldocs.log" make -s -C "$top" htmldocs
+	result "make htmldocs without a warning" $? "$out/htmldocs.log"
 fi
 
 log "building the test programs"
@@ -78,7 +98,7 @@ no_findings "$out/selftests-build.log" make -C "$top/tools/testing/selftests/axh
 	UAPI_INCLUDE="$uapi" KSFT_DIR="$LINUX_SRC/tools/testing/selftests"
 result "test programs build without warnings" $? "$out/selftests-build.log"
 
-for kernel in ${AXHVC_KERNELS:-stock debug}; do
+for kernel in ${AXHVC_KERNELS:-stock debug stock61}; do
 	log "$kernel kernel: build"
 	if ! moddir=$("$host/build-module.sh" "$kernel" 2>"$out/$kernel-build.log"); then
 		result "$kernel: module build" 1 "$out/$kernel-build.log"
@@ -86,6 +106,7 @@ for kernel in ${AXHVC_KERNELS:-stock debug}; do
 	fi
 	case $kernel in
 	stock)	image=$("$host/fetch-debian.sh")/vmlinuz; limit=900 ;;
+	stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz; limit=900 ;;
 	debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image; limit=1500 ;;
 	esac
 	"$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir" || die "mkinitramfs failed"

@@ -41,5 +41,25 @@ resolve_kver()
 	echo "${v:-$AXHVC_KVER_DEFAULT}"
 }
 
+# Known-good Debian bookworm 6.1 ABI; resolve_kver61 picks the newest.
+AXHVC_KVER61_DEFAULT=${AXHVC_KVER61_DEFAULT:-6.1.0-56}
+
+# resolve_kver61 - newest 6.1.0-N for which image and headers exist.
+resolve_kver61()
+{
+	local v
+	if [ -n "${AXHVC_KVER61:-}" ]; then
+		echo "$AXHVC_KVER61"
+		return
+	fi
+	v=$(apt-cache search --names-only '^linux-headers-6\.1\.0-[0-9]+-arm64$' |
+		sed -n 's/^linux-headers-\(6\.1\.0-[0-9]*\)-arm64 .*/\1/p' |
+		sort -V | while read -r k; do
+			apt-cache show "linux-image-$k-arm64-unsigned" >/dev/null 2>&1 &&
+			echo "$k"
+		done | tail -n 1)
+	echo "${v:-$AXHVC_KVER61_DEFAULT}"
+}
+
 # Where linux-source-6.12 is unpacked (checkpatch, kernel-doc, kselftest, debug kernel).
 LINUX_SRC=$AXHVC_CACHE/linux-source-6.12

@@ -1,23 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
+# fetch-debian.sh [stock|stock61]
 # Fetch Debian's arm64 kernel image, headers and busybox-static for the stock
 # test host, and libfdt-dev for tools/axvmm; unpack them into the cache and
 # make the headers usable for an out-of-tree cross build. Prints the unpacked
-# directory on stdout.
+# directory on stdout. "stock" (the default) is bookworm's 6.12 backport,
+# "stock61" bookworm's own 6.1 kernel.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cache_lock debian
 
-kver=$(resolve_kver)
+case ${1:-stock} in
+stock)
+	kver=$(resolve_kver)
+	kbuild=linux-kbuild-$kver
+	;;
+stock61)
+	kver=$(resolve_kver61)
+	# One linux-kbuild-6.1 serves every 6.1.0-N ABI; the newest matches the
+	# newest headers (their Depends: says ">=").
+	kbuild=linux-kbuild-6.1
+	;;
+*)	die "unknown Debian kernel '$1' (stock or stock61)" ;;
+esac
 dest=$AXHVC_CACHE/debian-$kver
 if [ ! -e "$dest/.axhvc-ready" ]; then
 	log "fetching Debian arm64 $kver (image, headers, busybox)"
 	rm -rf "$dest"
 	mkdir -p "$dest/debs"
 	# Host tools for the headers' scripts/ must match the headers exactly.
-	dpkg-query -W -f='${Status}' "linux-kbuild-$kver" 2>/dev/null | grep -q 'ok installed' ||
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "linux-kbuild-$kver" >/dev/null
+	dpkg-query -W -f='${Status}' "$kbuild" 2>/dev/null | grep -q 'ok installed' ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$kbuild" >/dev/null
 	(cd "$dest/debs" &&
 	 apt-get download -qq -o APT::Sandbox::User=root "linux-image-$kver-arm64-unsigned:arm64" \
 		"linux-headers-$kver-arm64:arm64" "linux-headers-$kver-common:all" \
@@ -36,6 +50,7 @@ if [ ! -e "$dest/.axhvc-ready" ]; then
 		"$hdr/Makefile"
 	ln -sfn "$hdr" "$dest/headers"
 	ln -sfn "$(ls "$dest"/root/boot/vmlinuz-*)" "$dest/vmlinuz"
+	ln -sfn "$(ls "$dest"/root/boot/System.map-*)" "$dest/System.map"
 	ln -sfn "$dest/root/bin/busybox" "$dest/busybox"
 	[ -x "$dest/busybox" ] || die "busybox-static did not unpack"
 	rm -rf "$dest/debs"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-script.sh stock|debug SCRIPT [TIMEOUT_S]
+# run-script.sh stock|stock61|debug SCRIPT [TIMEOUT_S]
 # For development: build the module, the tests and tools/*, boot the emulated
 # arm64 KVM host with that kernel and run SCRIPT there (as root, axhvc.ko and
 # axhvc_testhw.ko loaded, PATH with /axhvc/bin, the kselftests in
@@ -18,6 +18,7 @@ moddir=$("$host/build-module.sh" "$kernel" 2>"$out/$kernel-build.log") ||
 make -s -C "$top/tools/testing/selftests/axhvc" UAPI_INCLUDE="$("$host/uapi-headers.sh")" >/dev/null
 case $kernel in
 stock)	image=$("$host/fetch-debian.sh")/vmlinuz ;;
+stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz ;;
 debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image ;;
 esac
 AXHVC_SCRIPT=$script "$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir"

@@ -160,21 +160,43 @@ check "refuses --mem that is not a page multiple" \
 check "refuses --mem below the minimum" \
 	refuse mem_small "--mem 0x100000: too small" --id 1 --mem 1M --raw "$HELLO"
 
-# The raw guest, on each route.
+# The raw guest, on each route. Before Linux 6.4 KVM has no SMCCC filter:
+# no forwarded route (axvmm says so), and what needs it skips.
 run fwd --id 11 --route forwarded --raw "$HELLO" --timeout $RAW_TIMEOUT
-check "raw guest, forwarded route: hello, hypercalls, IVC channel, power off" \
+NO_FWD=
+if grep -q "KVM has no SMCCC filter" "$TMP/fwd.out"; then
+	NO_FWD="no forwarded route: KVM has no SMCCC filter (Linux < 6.4)"
+	msg "$NO_FWD; the intercept route stands in where a test needs a VM"
+fi
+FWD=forwarded
+[ -z "$NO_FWD" ] || FWD=intercept
+# check_fwd DESC CMD... - check, or skip without the forwarded route.
+check_fwd()
+{
+	if [ -n "$NO_FWD" ]; then
+		ktap_test_skip "$1: $NO_FWD"
+	else
+		check "$@"
+	fi
+}
+check_fwd "raw guest, forwarded route: hello, hypercalls, IVC channel, power off" \
 	hello_ok fwd 11
 run icpt --id 12 --route intercept --raw "$HELLO" --timeout $RAW_TIMEOUT
 check "raw guest, intercept route: hello, hypercalls, IVC channel, power off" \
 	hello_ok icpt 12
-check "guest errors are -errno by default (unpublish again: -ENOENT)" \
-	expect fwd 0 '^\[vm11\] unpublish again: x0=-2$'
+if [ -z "$NO_FWD" ]; then
+	check "guest errors are -errno by default (unpublish again: -ENOENT)" \
+		expect fwd 0 '^\[vm11\] unpublish again: x0=-2$'
+else
+	check "guest errors are -errno by default (unpublish again: -ENOENT)" \
+		expect icpt 0 '^\[vm12\] unpublish again: x0=-2$'
+fi
 run axerr --id 13 --route intercept --err-axvisor --raw "$HELLO" --timeout $RAW_TIMEOUT
 check "--err-axvisor: guest errors are -1" \
 	expect axerr 0 '^\[vm13\] unpublish again: x0=-1$'
 
 # Lifecycle calls reach axvmm on both routes; Disable stops the VM, status 0.
-run lc_fwd --id 14 --route forwarded --raw "$HELLO" --cmdline "prepare disable" \
+run lc_fwd --id 14 --route $FWD --raw "$HELLO" --cmdline "prepare disable" \
 	--timeout $RAW_TIMEOUT
 run lc_icpt --id 15 --route intercept --raw "$HELLO" --cmdline "prepare disable" \
 	--timeout $RAW_TIMEOUT
@@ -203,7 +225,7 @@ check "--input: a line on stdin reaches the guest's UART" input_ok
 # Two VMs at once, one per route, two vCPUs and a doorbell each.
 two_vms()
 {
-	"$AXVMM" --id 21 --cpus 2 --doorbell-spi 40 --route forwarded --raw "$HELLO" \
+	"$AXVMM" --id 21 --cpus 2 --doorbell-spi 40 --route $FWD --raw "$HELLO" \
 		--timeout $RAW_TIMEOUT >"$TMP/vm21.out" 2>&1 &
 	p1=$!
 	"$AXVMM" --id 22 --cpus 2 --doorbell-spi 41 --route intercept --raw "$HELLO" \
@@ -239,14 +261,14 @@ check "two VMs share a channel; a notify reaches the publisher's doorbell SPI" i
 
 # A guest that spins: --timeout stops it with status 1.
 printf '\000\000\000\024' >"$TMP/spin.bin"	# b .
-run spin --id 16 --raw "$TMP/spin.bin" --timeout 2
+run spin --id 16 --route $FWD --raw "$TMP/spin.bin" --timeout 2
 check "--timeout stops a spinning guest with status 1" \
 	expect spin 1 "timeout: still running after 2 s"
 
 # A guest that reads where there is no device: registers and status 1.
 # movz x1, #0xa00, lsl #16; ldr w0, [x1]; b .
 printf '\001\100\241\322\040\000\100\271\000\000\000\024' >"$TMP/mmio.bin"
-run mmio --id 17 --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
+run mmio --id 17 --route $FWD --raw "$TMP/mmio.bin" --timeout $RAW_TIMEOUT
 check "an MMIO access to no device: registers printed, status 1" \
 	expect mmio 1 "unexpected exit 6 (KVM_EXIT_MMIO)" "MMIO read at 0xa000000" \
 	"pc=0x40000004"

@@ -255,7 +255,7 @@ FIXTURE_VARIANT_ADD(ivc_irq, intercept_intid_doorbell) {
 
 FIXTURE_SETUP(ivc_irq)
 {
-	const char *why = axhvc_open_for_test(&self->axfd, variant->intercept);
+	const char *why = axhvc_open_for_route(&self->axfd, variant->intercept);
 	struct axhvc_doorbell db = { 0 };
 
 	self->vmfd_a = -1;

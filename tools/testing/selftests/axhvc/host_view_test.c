@@ -78,7 +78,7 @@ FIXTURE_SETUP(hv)
 	self->b.vmfd = -1;
 	self->b_db = -1;
 	self->b_route = -1;
-	why = axhvc_open_for_test(&self->axfd, false);
+	why = axhvc_open_for_route(&self->axfd, false);
 	if (why)
 		SKIP(return, "%s", why);
 	self->intercept = intercept_available(self->axfd);

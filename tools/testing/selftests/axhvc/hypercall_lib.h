@@ -65,6 +65,44 @@ static inline const char *axhvc_open_for_test(int *axfd, bool intercept)
 	return NULL;
 }
 
+#define NO_FORWARDED_ROUTE "no forwarded route: KVM has no SMCCC filter (Linux < 6.4)"
+
+/* Does KVM have the SMCCC filter the forwarded route needs (Linux >= 6.4)? */
+static inline bool smccc_filter_available(void)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+	int kvm, vm, ok = 0;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return false;
+	do
+		vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	while (vm < 0 && errno == EINTR);
+	if (vm >= 0) {
+		ok = !ioctl(vm, KVM_HAS_DEVICE_ATTR, &attr);
+		close(vm);
+	}
+	close(kvm);
+	return ok;
+}
+
+/*
+ * axhvc_open_for_test(), and unless @intercept also the forwarded route:
+ * a test that installs KVM's SMCCC filter skips, saying why, without it.
+ */
+static inline const char *axhvc_open_for_route(int *axfd, bool intercept)
+{
+	const char *why = axhvc_open_for_test(axfd, intercept);
+
+	if (!why && !intercept && !smccc_filter_available())
+		why = NO_FORWARDED_ROUTE;
+	return why;
+}
+
 /* Register @vm with axhvc as AxVisor VM @id; returns the VM fd or -errno. */
 static inline int register_vm_window(int axfd, struct vmm_vm *vm, __u64 id,
 				     __u32 flags, bool intercept,

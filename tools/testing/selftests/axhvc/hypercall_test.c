@@ -49,7 +49,7 @@ FIXTURE_VARIANT_ADD(hc, intercept_lifecycle_to_vmm) {
 
 FIXTURE_SETUP(hc)
 {
-	const char *why = axhvc_open_for_test(&self->axfd, variant->intercept);
+	const char *why = axhvc_open_for_route(&self->axfd, variant->intercept);
 
 	self->vmfd = -1;
 	if (why)
@@ -512,6 +512,8 @@ TEST(cost_per_hypercall)
 		SKIP(return, AXHVC_DEV ": %s", strerror(errno));
 	if (!intercept_available(axfd))
 		SKIP(return, "this kernel does not let axhvc intercept");
+	if (!smccc_filter_available())
+		SKIP(return, NO_FORWARDED_ROUTE);
 	plain = vmm_vm_create_with_vcpus(1, 0);
 	icpt = vmm_vm_create_with_vcpus(1, 0);
 	fwd = vmm_vm_create_with_vcpus(1, 0);

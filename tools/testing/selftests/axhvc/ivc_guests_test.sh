@@ -93,8 +93,18 @@ if [ "$(id -u)" != 0 ] || ! command -v axvmm >/dev/null || [ ! -c /dev/kvm ]; th
 	exit "$KSFT_SKIP"
 fi
 ktap_set_plan 5
-ktap_test_result "bare-metal pair, VM 1 intercept, VM 2 forwarded" pair a intercept forwarded
-ktap_test_result "bare-metal pair, VM 1 forwarded, VM 2 intercept" pair b forwarded intercept
+# Before Linux 6.4 KVM has no SMCCC filter, so no forwarded route: axvmm
+# says so at once (a spinning guest, stopped after 1 s, where it has one).
+printf '\000\000\000\024' >"$TMP/spin.bin"	# b .
+if axvmm --id 98 --route forwarded --raw "$TMP/spin.bin" --timeout 1 2>&1 |
+	grep -q "KVM has no SMCCC filter"; then
+	no_fwd="no forwarded route: KVM has no SMCCC filter (Linux < 6.4)"
+	ktap_test_result "bare-metal pair, both intercept ($no_fwd)" pair a intercept intercept
+	ktap_test_skip "bare-metal pair, VM 1 forwarded, VM 2 intercept: $no_fwd"
+else
+	ktap_test_result "bare-metal pair, VM 1 intercept, VM 2 forwarded" pair a intercept forwarded
+	ktap_test_result "bare-metal pair, VM 1 forwarded, VM 2 intercept" pair b forwarded intercept
+fi
 ktap_test_result "no channel, mapping or page left after the pairs" nothing_left
 ktap_test_result "Linux guest userspace publishes, subscribes, shares bytes" linux_guest
 ktap_test_result "no channel, mapping or page left after the Linux guest" nothing_left

@@ -156,7 +156,7 @@ FIXTURE_VARIANT_ADD(ivc, intercept) { .intercept = true };
 
 FIXTURE_SETUP(ivc)
 {
-	const char *why = axhvc_open_for_test(&self->axfd, variant->intercept);
+	const char *why = axhvc_open_for_route(&self->axfd, variant->intercept);
 	int ret;
 
 	self->a.vmfd = -1;
@@ -764,7 +764,7 @@ static int cg_enter(const char *dir)
 TEST(publisher_pays_in_its_memcg)
 {
 	int axfd, up[2], down[2], status;
-	const char *why = axhvc_open_for_test(&axfd, false);
+	const char *why = axhvc_open_for_route(&axfd, false);
 	long before, during, after;
 	pid_t child;
 	char c;

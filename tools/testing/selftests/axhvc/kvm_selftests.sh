@@ -20,7 +20,9 @@ KVM_TIMEOUT=${KVM_SELFTEST_TIMEOUT:-300}
 BIND_TIMEOUT=120
 STOP_TIMEOUT=30
 # While a VM is bound, axhvc's ftrace ops sits on this function.
+# KVM's SMCCC handler; kvm_hvc_call_handler before Linux 6.4 (axhvc_compat.h).
 TARGET=kvm_smccc_call_handler
+grep -q " kvm_hvc_call_handler\$" /proc/kallsyms 2>/dev/null && TARGET=kvm_hvc_call_handler
 ENABLED=/sys/kernel/tracing/enabled_functions
 
 TMP=$(mktemp -d) || exit 1
