@@ -27,6 +27,7 @@
 #include <axhvc.h>
 
 #include "vmm.h"
+#include "axhvc_host.h"
 #include "guest_gic.h"
 #include "guest_bench.h"
 
@@ -286,49 +287,6 @@ static int open_axhvc(void)
 	return fd;
 }
 
-/* The forwarded route's VMM loop. */
-static int forward_exit(struct vmm_vcpu *vcpu, void *opaque)
-{
-	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
-	int *vmfd = opaque;
-	unsigned int i;
-
-	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
-		return -1;
-	for (i = 0; i < 7; i++)
-		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
-			return -1;
-	if (ioctl(*vmfd, AXHVC_VM_HYPERCALL, &hc))
-		return -1;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
-}
-
-/* The userspace alternative: the VMM answers 0 itself, no module work. */
-static int answer_exit(struct vmm_vcpu *vcpu, void *opaque)
-{
-	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
-		return -1;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), 0);
-}
-
-static long set_param(const char *name, long val)
-{
-	char path[128];
-	long old = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/axhvc/parameters/%s", name);
-	f = fopen(path, "r+");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &old) != 1 || fseek(f, 0, SEEK_SET) ||
-	    fprintf(f, "%ld\n", val) < 0)
-		old = -1;
-	if (fclose(f))
-		old = -1;
-	return old;
-}
-
 /* ---- 1: hypercall round trip ---- */
 
 #define RT_CALLS	200
@@ -366,8 +324,8 @@ static void bench_roundtrip(void)
 	bvm_register(&fwd, axfd, 2, false, true, 0);
 	CHECK(!vmm_smccc_filter(user.vm, 0, AXHVC_HC_COUNT,
 				KVM_SMCCC_FILTER_FWD_TO_USER), "SMCCC filter");
-	vmm_vcpu_set_exit_handler(fwd.vcpu, forward_exit, &fwd.vmfd);
-	vmm_vcpu_set_exit_handler(user.vcpu, answer_exit, NULL);
+	vmm_vcpu_set_exit_handler(fwd.vcpu, axhvc_forward_exit, &fwd.vmfd);
+	vmm_vcpu_set_exit_handler(user.vcpu, axhvc_answer_exit, NULL);
 	sub = vmm_guest_alloc(icpt.vm, 4096);
 
 	/* One warm-up round, not counted; then the cases interleaved. */
@@ -483,7 +441,7 @@ static void bench_scale(void)
 	struct row notify[3], miss[3], pairs[3];
 	struct bvm a;
 	int axfd = open_axhvc();
-	long old_max = set_param("max_channels_per_vm", 2 * MANY);
+	long old_max = axhvc_set_param("max_channels_per_vm", 2 * MANY);
 	__u64 buf, freq, live = 0;
 	unsigned int r, i;
 
@@ -567,7 +525,7 @@ static void bench_scale(void)
 		}
 	}
 	bvm_destroy(&a);
-	set_param("max_channels_per_vm", old_max);
+	axhvc_set_param("max_channels_per_vm", old_max);
 	close(axfd);
 }
 

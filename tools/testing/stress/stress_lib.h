@@ -17,9 +17,9 @@
 #include <axhvc.h>
 
 #include "stress.h"
+#include "axhvc_host.h"
 
 #define IVC_SLOT	1
-#define IVC_STATS	"/sys/kernel/debug/axhvc/ivc"
 #define TABLE_LEN	64
 
 /* A VM of the stress tests. */
@@ -56,19 +56,6 @@ static void rnd_seed(__u64 seed)
 	rnd_state = seed ? seed : 1;
 }
 
-/* The counters of debugfs axhvc/ivc; -1 when unreadable. */
-static int ivc_stats(long *chans, long *maps, long *pages)
-{
-	FILE *f = fopen(IVC_STATS, "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "channels %ld mappings %ld pages %ld", chans, maps, pages);
-	fclose(f);
-	return n == 3 ? 0 : -1;
-}
-
 /* How many VMs axhvc has registered (AXHVC_LIST_VMS); -errno on error. */
 static long nr_vms(int axfd)
 {
@@ -89,11 +76,11 @@ static bool counters_zero(int axfd, const char *when)
 	int i;
 
 	for (i = 0; i < 500; i++) {
-		if (!ivc_stats(&c, &m, &p) && !c && !m && !p && !nr_vms(axfd))
+		if (!axhvc_ivc_stats(&c, &m, &p) && !c && !m && !p && !nr_vms(axfd))
 			break;
 		usleep(10000);
 	}
-	ivc_stats(&c, &m, &p);
+	axhvc_ivc_stats(&c, &m, &p);
 	v = nr_vms(axfd);
 	printf("# %s: counters: vms %ld channels %ld mappings %ld pages %ld\n",
 	       when, v, c, m, p);

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "vmm.h"
+#include "axhvc_host.h"
 #include "hypercall_lib.h"
 
 /* Default of the module parameter max_channel_size. */
@@ -459,31 +460,6 @@ TEST_F(hc, teardown_releases_everything)
 	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 9, base, size));
 }
 
-/* The forwarded route's VMM loop, for vmm_vcpu_run_to_done(). */
-static int forward_exit(struct vmm_vcpu *vcpu, void *opaque)
-{
-	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
-	int *vmfd = opaque;
-	unsigned int i;
-
-	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
-		return -1;
-	for (i = 0; i < 7; i++)
-		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
-			return -1;
-	if (ioctl(*vmfd, AXHVC_VM_HYPERCALL, &hc))
-		return -1;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
-}
-
-/* The plain userspace alternative: the VMM answers 0 itself, no module. */
-static int answer_exit(struct vmm_vcpu *vcpu, void *opaque)
-{
-	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
-		return -1;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), 0);
-}
-
 struct cost_case {
 	const char *name;
 	struct vmm_vm *vm;
@@ -525,8 +501,8 @@ TEST(cost_per_hypercall)
 	ASSERT_LE(0, fwd_fd);
 	ASSERT_EQ(0, vmm_smccc_filter(user, 0, AXHVC_HC_COUNT,
 				      KVM_SMCCC_FILTER_FWD_TO_USER));
-	vmm_vcpu_set_exit_handler(fwd->vcpus[0], forward_exit, &fwd_fd);
-	vmm_vcpu_set_exit_handler(user->vcpus[0], answer_exit, NULL);
+	vmm_vcpu_set_exit_handler(fwd->vcpus[0], axhvc_forward_exit, &fwd_fd);
+	vmm_vcpu_set_exit_handler(user->vcpus[0], axhvc_answer_exit, NULL);
 
 	struct cost_case cases[] = {
 		{ .name = "KVM SMCCC_VERSION (floor)", .vm = plain,

@@ -17,13 +17,13 @@
 
 #include "kselftest_harness.h"
 #include "vmm.h"
+#include "axhvc_host.h"
 #include "guest_axhvc.h"
 #include "hypercall_lib.h"
 
 #define ID_A		1
 #define ID_B		2
 #define IVC_SLOT	1
-#define IVC_STATS	"/sys/kernel/debug/axhvc/ivc"
 
 /* One VM with its axhvc fd and its mapping of the IVC window. */
 struct ivc_vm {
@@ -126,19 +126,6 @@ static bool vmm_can_read(const void *addr)
 	ok = pread(fd, &v, sizeof(v), (off_t)(unsigned long)addr) == sizeof(v);
 	close(fd);
 	return ok;
-}
-
-/* The counters of debugfs axhvc/ivc; -1 when unreadable. */
-static int ivc_stats(long *chans, long *maps, long *pages)
-{
-	FILE *f = fopen(IVC_STATS, "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "channels %ld mappings %ld pages %ld", chans, maps, pages);
-	fclose(f);
-	return n == 3 ? 0 : -1;
 }
 
 FIXTURE(ivc) {
@@ -587,7 +574,7 @@ TEST_F(ivc, closing_a_vm_ends_its_channels)
 	ASSERT_NE(0, publish(_metadata, self, 61, 4096));
 	b_gpa = subscribe(_metadata, self, 61);
 	ASSERT_NE(0, b_gpa);
-	ASSERT_EQ(0, ivc_stats(&c, &m, &p));
+	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
 	EXPECT_EQ(1, c);
 	EXPECT_EQ(2, m);
 	EXPECT_EQ(1, p);
@@ -598,12 +585,12 @@ TEST_F(ivc, closing_a_vm_ends_its_channels)
 	EXPECT_EQ(AXHVC_EVENT_PUBLISHER_LEFT, ev.type);
 	EXPECT_EQ(0, peek(&self->b, b_gpa, &v));
 	EXPECT_EQ(ID_A, v);
-	ASSERT_EQ(0, ivc_stats(&c, &m, &p));
+	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
 	EXPECT_EQ(1, c);
 	EXPECT_EQ(1, m);
 
 	ivc_vm_destroy(&self->b);
-	ASSERT_EQ(0, ivc_stats(&c, &m, &p));
+	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(0, m);
 	EXPECT_EQ(0, p);
@@ -616,7 +603,7 @@ static bool ivc_stats_settle(long c, long m, long p)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		if (!ivc_stats(&nc, &nm, &np) && nc == c && nm == m && np == p)
+		if (!axhvc_ivc_stats(&nc, &nm, &np) && nc == c && nm == m && np == p)
 			return true;
 		usleep(20000);
 	}
@@ -665,7 +652,7 @@ TEST(sigkill_mid_loop_leaves_nothing)
 
 	if (why)
 		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ivc_stats(&c, &m, &p)) TH_LOG("no " IVC_STATS);
+	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p)) TH_LOG("no " AXHVC_IVC_STATS);
 	ASSERT_EQ(0, c + m + p) TH_LOG("channels left over from before");
 	rounds = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
@@ -689,7 +676,7 @@ TEST(sigkill_mid_loop_leaves_nothing)
 		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child exited %d", WEXITSTATUS(status));
 		ASSERT_LE(target, __atomic_load_n(rounds, __ATOMIC_ACQUIRE));
 		EXPECT_TRUE(ivc_stats_settle(0, 0, 0)) {
-			ivc_stats(&c, &m, &p);
+			axhvc_ivc_stats(&c, &m, &p);
 			TH_LOG("left behind: %ld channels, %ld mappings, %ld pages", c, m, p);
 		}
 		TH_LOG("killed after %llu rounds: nothing left",
@@ -824,25 +811,6 @@ TEST(publisher_pays_in_its_memcg)
 	close(axfd);
 }
 
-/* Set a module parameter; returns its old value, or -1. */
-static long set_param(const char *name, long val)
-{
-	char path[128];
-	long old = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/axhvc/parameters/%s", name);
-	f = fopen(path, "r+");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &old) != 1 || fseek(f, 0, SEEK_SET) ||
-	    fprintf(f, "%ld\n", val) < 0)
-		old = -1;
-	if (fclose(f))
-		old = -1;
-	return old;
-}
-
 static long mem_free_kib(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -910,7 +878,7 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 	/* Measured on the intercept route, where nothing else adds up. */
 	if (why)
 		SKIP(return, "%s", why);
-	old_max = set_param("max_channels_per_vm", 2 * MANY);
+	old_max = axhvc_set_param("max_channels_per_vm", 2 * MANY);
 	ASSERT_LT(0, old_max);
 	ASSERT_EQ(0, ivc_vm_create(&d.a, axfd, ID_A, true, window));
 	d.a_buf = vmm_guest_alloc(d.a.vm, 4096);
@@ -972,7 +940,7 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 	rmdir(CGROUP_COST);
 	ksft_print_msg("closing the VM released %d channels in %ld s\n", MANY,
 		       (long)(time(NULL) - t0));
-	set_param("max_channels_per_vm", old_max);
+	axhvc_set_param("max_channels_per_vm", old_max);
 	close(axfd);
 }
 

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The host side of axhvc shared by the test programs; see axhvc_host.h. */
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+#include "axhvc.h"
+#include "axhvc_host.h"
+
+int axhvc_forward_exit(struct vmm_vcpu *vcpu, void *opaque)
+{
+	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	int *vmfd = opaque;
+	unsigned int i;
+
+	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
+			return -1;
+	if (ioctl(*vmfd, AXHVC_VM_HYPERCALL, &hc))
+		return -1;
+	return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
+}
+
+int axhvc_answer_exit(struct vmm_vcpu *vcpu, void *opaque)
+{
+	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
+		return -1;
+	return vmm_set_reg(vcpu, VMM_REG_X(0), 0);
+}
+
+long axhvc_set_param(const char *name, long val)
+{
+	char path[128];
+	long old = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/axhvc/parameters/%s", name);
+	f = fopen(path, "r+");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1 || fseek(f, 0, SEEK_SET) ||
+	    fprintf(f, "%ld\n", val) < 0)
+		old = -1;
+	if (fclose(f))
+		old = -1;
+	return old;
+}
+
+int axhvc_ivc_stats(long *chans, long *maps, long *pages)
+{
+	FILE *f = fopen(AXHVC_IVC_STATS, "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "channels %ld mappings %ld pages %ld", chans, maps, pages);
+	fclose(f);
+	return n == 3 ? 0 : -1;
+}
