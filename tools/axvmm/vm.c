@@ -206,7 +206,7 @@ static int smccc_filter(struct vm *vm)
 	};
 
 	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr)) {
-		vmm_log(vm, "KVM has no SMCCC filter (Linux >= 6.4): use --route intercept");
+		vmm_log(vm, "KVM has no SMCCC filter (needs Linux 6.4): use --route intercept");
 		return -1;
 	}
 	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {

@@ -214,7 +214,7 @@ check "PrepareDisable answered, Disable stops the VM (both routes)" \
 input_ok()
 {
 	printf 'ping from stdin, longer than a FIFO\n' |
-		"$AXVMM" --id 19 --input --raw "$HELLO" --cmdline echo \
+		"$AXVMM" --id 19 --route $FWD --input --raw "$HELLO" --cmdline echo \
 		--timeout $RAW_TIMEOUT >"$TMP/input.out" 2>&1
 	echo $? >"$TMP/input.rc"
 	expect input 0 '^\[vm19\] got: ping from stdin, longer than a FIFO$' &&
@@ -247,7 +247,7 @@ ivc_pair()
 	"$AXVMM" --id 51 --doorbell-spi 40 --route intercept --raw "$HELLO" \
 		--cmdline ivc-wait --timeout $RAW_TIMEOUT >"$TMP/vm51.out" 2>&1 &
 	p1=$!
-	run vm52 --id 52 --doorbell-spi 41 --route forwarded --raw "$HELLO" \
+	run vm52 --id 52 --doorbell-spi 41 --route $FWD --raw "$HELLO" \
 		--cmdline ivc-ring=51 --timeout $RAW_TIMEOUT
 	wait $p1
 	echo $? >"$TMP/vm51.rc"
@@ -277,7 +277,7 @@ check "an MMIO access to no device: registers printed, status 1" \
 # fails with EFAULT, axvmm prints the registers, status 1.
 # movz x1, #0x2000, lsl #16; ldr w0, [x1]; b .
 printf '\001\000\244\322\040\000\100\271\000\000\000\024' >"$TMP/hole.bin"
-run hole --id 18 --raw "$TMP/hole.bin" --timeout $RAW_TIMEOUT
+run hole --id 18 --route $FWD --raw "$TMP/hole.bin" --timeout $RAW_TIMEOUT
 check "a guest touching a hole of its IVC window: EFAULT, registers, status 1" \
 	expect hole 1 "KVM_RUN: Bad address" "pc=0x40000004"
 
@@ -285,7 +285,7 @@ check "a guest touching a hole of its IVC window: EFAULT, registers, status 1" \
 # stops (here by SIGTERM, which axvmm takes as "stop the VM").
 dup_id()
 {
-	"$AXVMM" --id 40 --raw "$TMP/spin.bin" --timeout $RAW_TIMEOUT \
+	"$AXVMM" --id 40 --route $FWD --raw "$TMP/spin.bin" --timeout $RAW_TIMEOUT \
 		>"$TMP/spin40.out" 2>&1 &
 	p1=$!
 	i=0
@@ -293,7 +293,7 @@ dup_id()
 		sleep 0.1
 		i=$((i + 1))
 	done
-	run dup --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+	run dup --id 40 --route $FWD --raw "$HELLO" --timeout $RAW_TIMEOUT
 	kill -TERM $p1
 	wait $p1
 	echo $? >"$TMP/spin40.rc"
@@ -302,7 +302,7 @@ dup_id()
 check "a second VM with a VM id in use is refused (EEXIST)" dup_id
 check "SIGTERM stops a VM cleanly (status 1)" \
 	expect spin40 1 "SIGTERM: stopping the VM" "stopped after"
-run reuse --id 40 --raw "$HELLO" --timeout $RAW_TIMEOUT
+run reuse --id 40 --route $FWD --raw "$HELLO" --timeout $RAW_TIMEOUT
 check "the id is free again once its VM stopped" hello_ok reuse 40
 
 check "Debian's Linux kernel boots to its init under axvmm" linux_boot
