@@ -349,12 +349,28 @@ static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 	if ((u32)hc.x[0] >= AXHVC_HC_COUNT)
 		return -EINVAL;
 
+	/*
+	 * On the intercept route the only calls that reach the VMM are the
+	 * lifecycle calls it asked to decide, counted and traced when the
+	 * intercept handed them over. A VMM loop that passes every
+	 * KVM_EXIT_HYPERCALL here on both routes gets its answer, and the
+	 * host view does not count the guest's one call twice.
+	 */
+	if ((vm->flags & AXHVC_VM_F_INTERCEPT) &&
+	    (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM) &&
+	    ((u32)hc.x[0] == AXHVC_HC_HYPERVISOR_DISABLE ||
+	     (u32)hc.x[0] == AXHVC_HC_HYPERVISOR_PREPARE_DISABLE)) {
+		hc.flags = AXHVC_HC_F_TO_VMM;
+		goto out;
+	}
+
 	call.vm = vm;
 	memcpy(call.x, hc.x, sizeof(call.x));
 	call.vcpu_id = hc.vcpu_id;
 	call.route = AXHVC_ROUTE_FORWARDED;
 	verdict = axhvc_dispatch(&call, &hc.ret);
 	hc.flags = verdict == AXHVC_CALL_TO_VMM ? AXHVC_HC_F_TO_VMM : 0;
+out:
 	if (copy_to_user(argp, &hc, sizeof(hc)))
 		return -EFAULT;
 	return 0;

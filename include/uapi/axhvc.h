@@ -445,6 +445,9 @@ struct axhvc_hypercall {
  * guest's result in @ret, which the VMM writes to the guest's x0. The guest's
  * errors are results, not ioctl errors. With %AXHVC_VM_F_LIFECYCLE_TO_VMM,
  * codes 0 and 1 come back with %AXHVC_HC_F_TO_VMM and the VMM decides.
+ * On a VM with %AXHVC_VM_F_INTERCEPT they are the only exits the VMM gets;
+ * passing them here too is allowed: they come back with %AXHVC_HC_F_TO_VMM
+ * and are not counted again (the intercept counted them).
  *
  * Return: 0 when the call was served, or -1 with errno set to
  *

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The operator's host view: AXHVC_LIST_VMS and AXHVC_LIST_ALL_CHANNELS.
- * Two real VMs, A (forwarded route) and B (the in-kernel intercept where the
- * kernel allows it), publish and subscribe through guest hypercalls; every
- * field of both lists is checked, the per-VM hypercall counters must move by
+ * Two real VMs, A (forwarded route; intercept on a kernel without KVM's
+ * SMCCC filter) and B (the in-kernel intercept where the kernel allows it),
+ * publish and subscribe through guest hypercalls; every field of both lists
+ * is checked, the per-VM hypercall counters must move by
  * exactly the calls made (per code, per route, errors), each UAPI rule has
  * its negative test (EINVAL, E2BIG, EFAULT, EPERM without CAP_SYS_ADMIN),
  * and the installed axhvcctl must show the same, as text and as valid JSON.
@@ -24,6 +25,7 @@
 
 #define ID_A		4101
 #define ID_B		4102
+#define ID_C		4103
 #define KEY_A1		0x1111ULL
 #define KEY_A2		0xfeedface00000001ULL	/* above 2^53: JSON needs a string */
 #define KEY_B1		0x2222ULL
@@ -42,6 +44,7 @@ struct hv_vm {
 
 FIXTURE(hv) {
 	int axfd;
+	bool a_intercept;	/* A's route: forwarded, unless there is none */
 	bool intercept;		/* B's route */
 	struct hv_vm a, b;
 	int b_db, b_route;	/* B's doorbell and INTID route eventfds */
@@ -78,12 +81,16 @@ FIXTURE_SETUP(hv)
 	self->b.vmfd = -1;
 	self->b_db = -1;
 	self->b_route = -1;
-	why = axhvc_open_for_route(&self->axfd, false);
+	why = axhvc_open_for_test(&self->axfd, false);
 	if (why)
 		SKIP(return, "%s", why);
 	self->intercept = intercept_available(self->axfd);
+	/* Before Linux 6.4 (no SMCCC filter) both VMs take the intercept route. */
+	self->a_intercept = !smccc_filter_available();
+	if (self->a_intercept && !self->intercept)
+		SKIP(return, "this kernel has neither hypercall route");
 	ret = hv_vm_create(&self->a, self->axfd, ID_A, AXHVC_VM_F_LIFECYCLE_TO_VMM,
-			   false);
+			   self->a_intercept);
 	ASSERT_EQ(0, ret) TH_LOG("VM A: %s", strerror(-ret));
 	ret = hv_vm_create(&self->b, self->axfd, ID_B, AXHVC_VM_F_ERR_AXVISOR,
 			   self->intercept);
@@ -227,7 +234,7 @@ static void check_calls(struct __test_metadata *_metadata,
 	EXPECT_EQ(e->errors, v->errors) TH_LOG("vm %llu", (unsigned long long)v->vm_id);
 }
 
-/* A's calls (forwarded route) and B's (intercept, or forwarded). */
+/* A's calls (forwarded, or intercept) and B's (intercept, or forwarded). */
 static const struct expect_calls expect_a = {
 	.calls = { [1] = 1, [2] = 2, [3] = 2, [4] = 3, [7] = 1 },
 	.errors = 1,
@@ -285,6 +292,44 @@ TEST_F(hv, feature_bit)
 	EXPECT_TRUE(v.features & AXHVC_FEATURE_HOST_VIEW);
 }
 
+/*
+ * A lifecycle call on the intercept route reaches the VMM, which passes it
+ * to AXHVC_VM_HYPERCALL as it does on the forwarded route (serve_exit()):
+ * the VMM decides, and the host view counts the guest's call once.
+ */
+TEST_F(hv, intercept_handoff_counted_once)
+{
+	const struct expect_calls e = { .calls = { [0] = 1, [1] = 2 } };
+	struct hv_vm c = { .vmfd = -1 };
+	const struct axhvc_vm_info *info;
+	struct axhvc_vm_info *vms;
+	struct hc_result res = { 0 };
+	unsigned int nr, i;
+	int ret;
+
+	if (!self->intercept)
+		SKIP(return, "this kernel does not let axhvc intercept");
+	ret = hv_vm_create(&c, self->axfd, ID_C, AXHVC_VM_F_LIFECYCLE_TO_VMM, true);
+	ASSERT_EQ(0, ret) TH_LOG("VM C: %s", strerror(-ret));
+	for (i = 0; i < 3; i++) {
+		__u64 code = i < 2 ? AXHVC_HC_HYPERVISOR_PREPARE_DISABLE :
+				     AXHVC_HC_HYPERVISOR_DISABLE;
+
+		EXPECT_EQ(VMM_DECIDES, CALL_ON(c.vcpu, c.vmfd, &res, code));
+		EXPECT_EQ(1, res.hypercall_exits);
+		EXPECT_EQ(1, res.to_vmm);
+	}
+
+	vms = list_vms(_metadata, self->axfd, &nr);
+	ASSERT_NE(NULL, vms);
+	info = find_vm(vms, nr, ID_C);
+	ASSERT_NE(NULL, info);
+	check_calls(_metadata, info, &e, true);
+	free(vms);
+	close(c.vmfd);
+	vmm_vm_destroy(c.vm);
+}
+
 TEST_F(hv, vms_and_counters)
 {
 	const struct axhvc_vm_info *a, *b;
@@ -301,7 +346,8 @@ TEST_F(hv, vms_and_counters)
 	/* By ascending id. */
 	EXPECT_LT(a - vms, b - vms);
 
-	EXPECT_EQ(AXHVC_VM_F_LIFECYCLE_TO_VMM, a->flags);
+	EXPECT_EQ(AXHVC_VM_F_LIFECYCLE_TO_VMM |
+		  (self->a_intercept ? AXHVC_VM_F_INTERCEPT : 0), a->flags);
 	EXPECT_EQ(AXHVC_VM_F_ERR_AXVISOR | (self->intercept ? AXHVC_VM_F_INTERCEPT : 0),
 		  b->flags);
 	EXPECT_EQ(getpid(), a->owner_tgid);
@@ -326,7 +372,7 @@ TEST_F(hv, vms_and_counters)
 	EXPECT_EQ(1, b->nr_mem_regions);
 	EXPECT_EQ(0, a->reserved0);
 	EXPECT_EQ(0, a->reserved[0] | a->reserved[1] | a->reserved[2] | a->reserved[3]);
-	check_calls(_metadata, a, &none, false);
+	check_calls(_metadata, a, &none, self->a_intercept);
 	check_calls(_metadata, b, &none, self->intercept);
 	free(vms);
 
@@ -343,7 +389,7 @@ TEST_F(hv, vms_and_counters)
 	EXPECT_EQ(4096 + 8192 + 4096 + 4096, a->bytes);
 	EXPECT_EQ(1, b->nr_channels);
 	EXPECT_EQ(4096, b->bytes);
-	check_calls(_metadata, a, &expect_a, false);
+	check_calls(_metadata, a, &expect_a, self->a_intercept);
 	check_calls(_metadata, b, &expect_b, self->intercept);
 	free(vms);
 
@@ -861,7 +907,7 @@ TEST_F(hv, axhvcctl_shows_it)
 	log_output("vms", out);
 	line = line_starting(out, "4101");
 	ASSERT_NE(NULL, line) TH_LOG("VM A missing");
-	EXPECT_NE(NULL, strstr(line, "forwarded+vmm"));
+	EXPECT_NE(NULL, strstr(line, self->a_intercept ? "intercept+vmm" : "forwarded+vmm"));
 	EXPECT_NE(NULL, strstr(line, "intid 40"));
 	EXPECT_NE(NULL, strstr(line, "4/10"));
 	EXPECT_NE(NULL, strstr(line, "20K/1M"));
@@ -898,8 +944,8 @@ TEST_F(hv, axhvcctl_shows_it)
 		     &n[5], &n[6], &n[7], &n[8], &n[9], &n[10], &n[11], &n[12]);
 	ASSERT_EQ(13, got);
 	EXPECT_EQ(total_a, n[1]);
-	EXPECT_EQ(total_a, n[2]);
-	EXPECT_EQ(0, n[3]);
+	EXPECT_EQ(self->a_intercept ? 0 : total_a, n[2]);
+	EXPECT_EQ(self->a_intercept ? total_a : 0, n[3]);
 	EXPECT_EQ(expect_a.errors, n[4]);
 	for (i = 0; i < AXHVC_HC_COUNT; i++)
 		EXPECT_EQ(expect_a.calls[i], n[5 + i]) TH_LOG("code %d", i);
@@ -930,10 +976,12 @@ TEST_F(hv, axhvcctl_shows_it)
 	ASSERT_NE(NULL, obj);
 	snprintf(want, sizeof(want), "\"owner_pid\": %d,", getpid());
 	EXPECT_NE(NULL, strstr(obj, want));
-	EXPECT_NE(NULL, strstr(obj, "\"route\": \"forwarded\""));
+	EXPECT_NE(NULL, strstr(obj, self->a_intercept ? "\"route\": \"intercept\"" :
+			       "\"route\": \"forwarded\""));
 	EXPECT_NE(NULL, strstr(obj, "\"nr_channels\": 4,"));
 	EXPECT_NE(NULL, strstr(obj, "\"bytes\": 20480,"));
-	snprintf(want, sizeof(want), "\"calls_forwarded\": %llu,", total_a);
+	snprintf(want, sizeof(want), "\"calls_forwarded\": %llu,",
+		 self->a_intercept ? 0 : total_a);
 	EXPECT_NE(NULL, strstr(obj, want));
 	EXPECT_NE(NULL, strstr(obj, "\"subscribe\": 3,"));
 	EXPECT_NE(NULL, strstr(obj, "\"errors\": 1}"));
