@@ -585,6 +585,43 @@ static __u64 ivc_join(struct bvm *b, bool pub, __u64 key, __u64 size)
 	return *guest_u64(b, buf);
 }
 
+/*
+ * Where the guest's own buffer sits changes what the emulated host makes of
+ * a copy, apart from any channel: measured here with the same channel, a
+ * publisher's copy from one RAM buffer ran at 0.64x its memcpy and from
+ * another at 1.20x. So the goals are judged on PLACES placements of the
+ * RAM side of the copy, each against a memcpy with that same buffer.
+ */
+#define PLACES		8
+#define PLACE_STRIDE	(BIG + 5 * 4096)
+
+/* The ratio of @ch to @ram over every placement: min, median, max. */
+struct place_ratio {
+	double min, med, max, pair_med;
+};
+
+static struct place_ratio place_ratios(const struct row *ch, const struct row *ram)
+{
+	struct row best = { .n = 0 }, pair = { .n = 0 };
+	struct place_ratio pr;
+	unsigned int j;
+
+	for (j = 0; j < PLACES; j++) {
+		row_add(&best, row_best_ratio(&ch[j], &ram[j]));
+		row_add(&pair, row_ratio(&ch[j], &ram[j]));
+	}
+	row_minmax(&best, &pr.min, &pr.max);
+	pr.med = row_median(&best);
+	pr.pair_med = row_median(&pair);
+	return pr;
+}
+
+static void print_places(const char *name, const struct place_ratio *pr)
+{
+	printf("  %-46s %-9s %9.3f %9.3f %9.3f %6.3fx %6.3fx\n", name, "ratio",
+	       pr->min, pr->med, pr->max, pr->med, pr->pair_med);
+}
+
 static void bench_ivc(struct bvm *p, struct bvm *s)
 {
 	static const __u64 sizes[] = { SMALL, BIG };
@@ -605,6 +642,12 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 	void *p4k_hva;
 	unsigned int r, i, k;
 	__u8 *src;
+	/* [size][placement]: publisher's buffer -> RAM, -> channel; subscriber's. */
+	static struct row pram[2][PLACES], pchan[2][PLACES];
+	static struct row sram[2][PLACES], schan[2][PLACES];
+	struct place_ratio pw[2], sr[2];
+	__u64 ppool, spool, pplace, splace;
+	unsigned int j;
 
 	memset(rows, 0, sizeof(rows));
 	psrc = vmm_guest_alloc(p->vm, BIG);
@@ -617,7 +660,9 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 	 * tells which of the two a difference comes from.
 	 */
 	p4k = vmm_guest_alloc(p->vm, BIG);
-	CHECK(psrc && pdst && p4k && ssrc && sdst, "guest buffers");
+	ppool = vmm_guest_alloc(p->vm, PLACES * PLACE_STRIDE);
+	spool = vmm_guest_alloc(s->vm, PLACES * PLACE_STRIDE);
+	CHECK(psrc && pdst && p4k && ssrc && sdst && ppool && spool, "guest buffers");
 	p4k_hva = vmm_gpa_to_hva(p->vm, p4k);
 	CHECK(!madvise(p4k_hva, BIG, MADV_NOHUGEPAGE) &&
 	      !madvise(p4k_hva, BIG, MADV_DONTNEED), "madvise");
@@ -625,6 +670,8 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 	for (i = 0; i < BIG; i++)
 		src[i] = (__u8)(i * 7 + 1);
 	memcpy(vmm_gpa_to_hva(s->vm, ssrc), src, BIG);
+	for (j = 0; j < PLACES; j++)
+		memcpy(vmm_gpa_to_hva(p->vm, ppool + j * PLACE_STRIDE), src, BIG);
 	pch[0] = ivc_join(p, true, KEY_SMALL, SMALL);
 	pch[1] = ivc_join(p, true, KEY_BIG, BIG);
 	sch[0] = ivc_join(s, false, KEY_SMALL, SMALL);
@@ -644,7 +691,19 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 			row_add(&rows[k][2], copy_mbs(s, sch[k], sdst, size, 0));
 			row_add(&rows[k][3], copy_mbs(s, ssrc, sdst, size, 0));
 			row_add(&rows[k][4], copy_mbs(p, psrc, p4k, size, 0));
+			for (j = 0; j < PLACES; j++) {
+				pplace = ppool + j * PLACE_STRIDE;
+				splace = spool + j * PLACE_STRIDE;
+				row_add(&pram[k][j], copy_mbs(p, pplace, pdst, size, 0));
+				row_add(&pchan[k][j], copy_mbs(p, pplace, pch[k], size, 0));
+				row_add(&sram[k][j], copy_mbs(s, ssrc, splace, size, 0));
+				row_add(&schan[k][j], copy_mbs(s, sch[k], splace, size, 0));
+			}
 		}
+	for (k = 0; k < 2; k++) {
+		pw[k] = place_ratios(pchan[k], pram[k]);
+		sr[k] = place_ratios(schan[k], sram[k]);
+	}
 	/* What the publisher wrote is what the other VM read. */
 	for (k = 0; k < 2; k++) {
 		CHECK(!memcmp((char *)s->window + (sch[k] - IVC_BASE), src, sizes[k]),
@@ -661,14 +720,27 @@ static void bench_ivc(struct bvm *p, struct bvm *s)
 			rows[k][i].higher_better = true;
 		}
 		print_row(&rows[k][0], &rows[k][0]);
-		add_goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
-			 "IVC 64 KiB: publisher writes channel vs memcpy",
-			 print_row(&rows[k][1], &rows[k][0]), 0.9, false);
-		add_goal(k ? "IVC 1 MiB: subscriber reads channel vs memcpy" :
-			 "IVC 64 KiB: subscriber reads channel vs memcpy",
-			 print_row(&rows[k][2], &rows[k][3]), 0.9, false);
+		print_row(&rows[k][1], &rows[k][0]);
+		print_row(&rows[k][2], &rows[k][3]);
 		print_row(&rows[k][3], &rows[k][3]);
 		print_row(&rows[k][4], &rows[k][0]);
+	}
+	printf("  ratio to memcpy with the same RAM buffer, over %u placements of it\n"
+	       "  (min / median / max of the best-sample ratios; goals on the median):\n",
+	       PLACES);
+	for (k = 0; k < 2; k++) {
+		print_places(k ? "1 MiB: publisher RAM -> channel" :
+			     "64 KiB: publisher RAM -> channel", &pw[k]);
+		last_pair_ratio = pw[k].pair_med;
+		add_goal(k ? "IVC 1 MiB: publisher writes channel vs memcpy" :
+			 "IVC 64 KiB: publisher writes channel vs memcpy",
+			 pw[k].med, 0.9, false);
+		print_places(k ? "1 MiB: channel -> subscriber RAM" :
+			     "64 KiB: channel -> subscriber RAM", &sr[k]);
+		last_pair_ratio = sr[k].pair_med;
+		add_goal(k ? "IVC 1 MiB: subscriber reads channel vs memcpy" :
+			 "IVC 64 KiB: subscriber reads channel vs memcpy",
+			 sr[k].med, 0.9, false);
 	}
 }
 
