@@ -518,6 +518,45 @@ TEST_F(ivc, quotas)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * A result the guest cannot be given undoes the call: B's size pointer is
+ * in RAM that B's VMM made read-only, so a subscribe that found its channel
+ * and a publish both fail with EFAULT, and leave no mapping, no event, no
+ * charge against B's limits and nothing in B's result pointers.
+ */
+TEST_F(ivc, unwritable_result_undoes_the_call)
+{
+	struct pollfd p = { .fd = self->a.vmfd, .events = POLLIN };
+	struct axhvc_vm_limits lim = { 0 };
+	__u64 ro = vmm_guest_alloc(self->b.vm, 4096);
+	struct hc_result res;
+	__u64 *ro_val;
+
+	ASSERT_NE(0, ro);
+	ro_val = vmm_gpa_to_hva(self->b.vm, ro);
+	ASSERT_NE(0, publish(_metadata, self, 51, 4096));
+	*ro_val = 4096;		/* the size B's publish asks for */
+	ASSERT_EQ(0, mprotect(ro_val, 4096, PROT_READ));
+
+	B_VAL(0) = 0x5a5a;
+	EXPECT_EQ((__u64)-EFAULT, ON_B(&res, AXHVC_HC_IVC_SUBSCRIBE, ID_A, 51,
+				       B_PTR(0), ro));
+	EXPECT_EQ(0x5a5a, B_VAL(0)) TH_LOG("the GPA written first is put back");
+	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("A's VMM hears of no subscriber");
+	EXPECT_EQ((__u64)-EFAULT, ON_B(&res, AXHVC_HC_IVC_PUBLISH, 52, B_PTR(0), ro));
+	EXPECT_EQ(0x5a5a, B_VAL(0));
+	EXPECT_EQ((__u64)-ENOENT, ON_A(&res, AXHVC_HC_IVC_SUBSCRIBE, ID_B, 52,
+				       A_PTR(0), A_PTR(1)));
+	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_LIMITS, &lim));
+	EXPECT_EQ(0, lim.nr_channels);
+	EXPECT_EQ(0, lim.bytes);
+
+	/* With a writable pointer the same calls work, at the window's start. */
+	ASSERT_EQ(0, mprotect(ro_val, 4096, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(IVC_BASE, subscribe(_metadata, self, 51));
+	EXPECT_EQ(0, next_event(self->a.vmfd, &(struct axhvc_event){ 0 }));
+}
+
 TEST_F(ivc, allowlist)
 {
 	__u64 others[] = { 7, 3 }, with_b[] = { 9, ID_B };
