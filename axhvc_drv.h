@@ -15,6 +15,7 @@
 #include <linux/ratelimit_types.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
@@ -48,6 +49,11 @@ enum axhvc_route {
  * @mm: the creating process's mm (grabbed, not pinned): only that process
  *	issues the VM's ioctls, and guest memory is reached through it.
  * @owner: the creating process (its thread group), for the host view.
+ * @owner_uid: the creator's effective uid: allowlists trust VMs of the
+ *	publisher's own user (axhvc_ivc.c).
+ * @id_bound: @vm_id is the creator's by the administrator's grant (or the
+ *	creator is the administrator), so an allowlist naming it names this
+ *	tenant (axhvc_grant.c).
  * @hc_calls: hypercalls served, by route and code; counted without a lock
  *	on the hypercall path (one atomic increment per call).
  * @hc_errors: hypercalls that returned an error to the guest.
@@ -98,6 +104,8 @@ struct axhvc_vm {
 	u64 ivc_size;
 	struct mm_struct *mm;
 	struct pid *owner;
+	kuid_t owner_uid;
+	bool id_bound;
 	atomic64_t hc_calls[AXHVC_NR_ROUTES][AXHVC_HC_COUNT];
 	atomic64_t hc_errors;
 	struct kvm *kvm;
@@ -188,6 +196,12 @@ void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
 void axhvc_vm_irq_init(struct axhvc_vm *vm);
 void axhvc_vm_irq_release(struct axhvc_vm *vm);
 
+/* axhvc_grant.c */
+long axhvc_grant_set(const struct axhvc_grant __user *ugrant);
+int axhvc_grant_vm_id(u64 id, bool *bound);
+int axhvc_grant_spi(u32 spi, bool *level);
+void axhvc_grant_exit(void);
+
 /* axhvc_hypercall.c */
 
 /**
@@ -247,6 +261,7 @@ long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
 #if IS_ENABLED(CONFIG_KUNIT)
 long axhvc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int axhvc_api_version_fill(struct axhvc_api_version *ver);
+int axhvc_check_grant(const struct axhvc_grant *g);
 int axhvc_check_vm_config(const struct axhvc_vm_config *conf);
 int axhvc_check_mem_region(const struct axhvc_vm *vm,
 			   const struct axhvc_mem_region *r);

@@ -78,9 +78,13 @@ struct axhvc_chan {
 	struct page *pages[] __counted_by(nr_pages);
 };
 
-/* Name of a channel mapping. @publisher is 0 or 1: a u64, for no padding. */
+/*
+ * Name of a channel mapping. The VM is named by its object, never by its id:
+ * a new VM that takes a dying VM's id must not find the dying VM's mappings.
+ * @publisher is 0 or 1: a u64, for no padding.
+ */
 struct axhvc_map_key {
-	u64 vm_id;
+	u64 vm;
 	u64 pub_id;
 	u64 key;
 	u64 publisher;
@@ -180,7 +184,7 @@ static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
 						bool publisher)
 {
 	struct axhvc_map_key name = {
-		.vm_id = vm->vm_id, .pub_id = pub_id, .key = key,
+		.vm = (uintptr_t)vm, .pub_id = pub_id, .key = key,
 		.publisher = publisher,
 	};
 
@@ -280,7 +284,7 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
-	map->name.vm_id = vm->vm_id;
+	map->name.vm = (uintptr_t)vm;
 	map->name.pub_id = chan->name.pub_id;
 	map->name.key = chan->name.key;
 	map->name.publisher = publisher;
@@ -420,7 +424,12 @@ static int axhvc_u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* May @vm subscribe to a channel that @publisher published? */
+/*
+ * May @vm subscribe to a channel that @publisher published? An allowlist
+ * entry names a tenant, not whoever holds the number: it admits a VM with
+ * that id only if the id is bound to its owner by the administrator
+ * (axhvc_grant.c), or if the VM belongs to the publisher's own user.
+ */
 static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
 {
 	const struct axhvc_allowed *allow = publisher->ivc_allow;
@@ -428,6 +437,8 @@ static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
 	lockdep_assert_held(&axhvc_ivc_lock);
 	if (!allow || publisher == vm)
 		return true;
+	if (!vm->id_bound && !uid_eq(vm->owner_uid, publisher->owner_uid))
+		return false;
 	return bsearch(&vm->vm_id, allow->ids, allow->nr, sizeof(u64),
 		       axhvc_u64_cmp);
 }

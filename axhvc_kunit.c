@@ -706,6 +706,97 @@ static void axhvc_limits_test(struct kunit *test)
 	axhvc_ivc_vm_release(b);
 }
 
+/*
+ * Two VM objects with one id, as when a VM is re-created while the old one
+ * is going away: the new one finds none of the old one's mappings.
+ */
+static void axhvc_same_id_test(struct kunit *test)
+{
+	struct axhvc_vm *old = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *new = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_report_rec rec = { };
+	u64 id = old->vm_id;
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(old, 1, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(old, id, 1, axhvc_test_report, &rec), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_drop(new, id, 1, true), -ENOENT);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_drop(new, id, 1, false), -ENOENT);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_notify(new, id, 1, id), -ENOENT);
+	KUNIT_EXPECT_EQ(test, old->ivc_nr_channels, 2U);
+	KUNIT_EXPECT_EQ(test, new->ivc_nr_channels, 0U);
+	axhvc_ivc_vm_release(old);
+	axhvc_ivc_vm_release(new);
+}
+
+/*
+ * An allowlist entry names a tenant: another user's VM with the listed id
+ * gets in only when the administrator bound the id to it.
+ */
+static void axhvc_allowlist_owner_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, REG_VM_ID(1), 16);
+	struct axhvc_report_rec rec = { };
+	u64 ids[] = { REG_VM_ID(1) };
+
+	b->owner_uid = KUIDT_INIT(2000);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 1, 4096, axhvc_test_report, &rec), 0);
+	/* Without an allowlist, anyone may subscribe (AxVisor's rule). */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
+						  &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_drop(b, a->vm_id, 1, false), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_allowlist(a, ids, ARRAY_SIZE(ids)), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
+						  &rec), -EACCES);
+	b->id_bound = true;
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
+						  &rec), 0);
+	axhvc_ivc_vm_release(a);
+	axhvc_ivc_vm_release(b);
+}
+
+#define GR(k, f, a, b, u, g, rc)	{ { .kind = k, .flags = f, .first = a, .last = b, \
+					    .uid = u, .gid = g }, rc }
+
+struct axhvc_grant_case {
+	struct axhvc_grant g;
+	int rc;
+};
+
+static const struct axhvc_grant_case axhvc_grant_cases[] = {
+	GR(AXHVC_GRANT_VM_IDS, 0, 1, 9, 1000, AXHVC_GRANT_NOBODY, 0),
+	GR(AXHVC_GRANT_VM_IDS, 0, 1, 1, AXHVC_GRANT_NOBODY, 36, 0),
+	GR(AXHVC_GRANT_GIC_SPIS, AXHVC_GRANT_F_LEVEL, 0, 987, 0, 0, 0),
+	GR(AXHVC_GRANT_GIC_SPIS, 0, 0, 988, 0, 0, -EINVAL),
+	GR(AXHVC_GRANT_VM_IDS, AXHVC_GRANT_F_LEVEL, 1, 1, 0, 0, -EINVAL),
+	GR(AXHVC_GRANT_VM_IDS, 1U << 2, 1, 1, 0, 0, -EINVAL),
+	GR(AXHVC_GRANT_VM_IDS, 0, 2, 1, 0, 0, -EINVAL),
+	GR(0, 0, 1, 1, 0, 0, -EINVAL),
+	GR(3, 0, 1, 1, 0, 0, -EINVAL),
+	GR(AXHVC_GRANT_VM_IDS, 0, 1, 1, AXHVC_GRANT_NOBODY, AXHVC_GRANT_NOBODY, -EINVAL),
+	GR(AXHVC_GRANT_VM_IDS, AXHVC_GRANT_F_REVOKE, 1, 1, AXHVC_GRANT_NOBODY,
+	   AXHVC_GRANT_NOBODY, 0),
+};
+
+static void axhvc_grant_case_desc(const struct axhvc_grant_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "kind %u flags %#x %llu..%llu uid %d gid %d",
+		 c->g.kind, c->g.flags, c->g.first, c->g.last, (int)c->g.uid,
+		 (int)c->g.gid);
+}
+
+KUNIT_ARRAY_PARAM(axhvc_grant, axhvc_grant_cases, axhvc_grant_case_desc);
+
+static void axhvc_grant_check_test(struct kunit *test)
+{
+	const struct axhvc_grant_case *c = test->param_value;
+	struct axhvc_grant g = c->g;
+
+	KUNIT_EXPECT_EQ(test, axhvc_check_grant(&g), c->rc);
+	g.reserved = 1;
+	KUNIT_EXPECT_EQ(test, axhvc_check_grant(&g), -EINVAL);
+}
+
 #define HV_VM_ID(i)	(3001 + (i))
 
 /* The host's channels: published, unpublished but held, subscribers in order. */
@@ -882,6 +973,7 @@ static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE(axhvc_host_gic_fill_test),
 	KUNIT_CASE_PARAM(axhvc_list_check_test, axhvc_list_gen_params),
 	KUNIT_CASE(axhvc_vm_info_test),
+	KUNIT_CASE_PARAM(axhvc_grant_check_test, axhvc_grant_gen_params),
 	{}
 };
 
@@ -891,6 +983,8 @@ static struct kunit_case axhvc_ivc_test_cases[] = {
 	KUNIT_CASE(axhvc_events_test),
 	KUNIT_CASE(axhvc_limits_test),
 	KUNIT_CASE(axhvc_list_all_test),
+	KUNIT_CASE(axhvc_same_id_test),
+	KUNIT_CASE(axhvc_allowlist_owner_test),
 	{}
 };
 

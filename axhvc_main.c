@@ -37,7 +37,7 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 
 	ver->api_version = AXHVC_API_VERSION;
 	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW |
-			AXHVC_FEATURE_HOST_VIEW;
+			AXHVC_FEATURE_HOST_VIEW | AXHVC_FEATURE_GRANTS;
 	if (axhvc_kvm_intercept_supported())
 		ver->features |= AXHVC_FEATURE_INTERCEPT;
 	if (axhvc_vgic_host_gic_found())
@@ -82,6 +82,8 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_vm_create(argp);
 	case AXHVC_GET_HOST_GIC:
 		return axhvc_vgic_get_host_gic(argp);
+	case AXHVC_SET_GRANT:
+		return axhvc_grant_set(argp);
 	case AXHVC_LIST_VMS:
 	case AXHVC_LIST_ALL_CHANNELS:
 		/*
@@ -156,6 +158,7 @@ static void __exit axhvc_exit(void)
 	axhvc_vm_exit();
 	axhvc_kvm_exit();
 	axhvc_ivc_exit();
+	axhvc_grant_exit();
 }
 
 module_init(axhvc_init);

@@ -534,6 +534,7 @@ static void axhvc_vm_release_refs(struct kref *kref)
 	mmdrop(vm->mm);
 	put_pid(vm->owner);
 	mutex_destroy(&vm->regions_lock);
+	mutex_destroy(&vm->irq_lock);
 	kfree(vm);
 }
 
@@ -546,21 +547,31 @@ void axhvc_vm_put(struct axhvc_vm *vm)
 	kref_put(&vm->refs, axhvc_vm_release_refs);
 }
 
+/*
+ * Undo everything of a VM that serves no more hypercalls, and only then free
+ * its id (@registered: it holds one): a new VM with the same id must find
+ * nothing of this one. The host view may still be looking at the VM after
+ * the id is gone: taking the registry lock once more waits for it.
+ */
+static void axhvc_vm_teardown(struct axhvc_vm *vm, bool registered)
+{
+	axhvc_ivc_vm_release(vm);
+	axhvc_vm_irq_release(vm);
+	if (registered) {
+		xa_erase(&axhvc_vms, vm->vm_id);
+		axhvc_ivc_registry_lock();
+		axhvc_ivc_registry_unlock();
+	}
+	axhvc_vm_put(vm);
+}
+
 static int axhvc_vm_release(struct inode *inode, struct file *file)
 {
 	struct axhvc_vm *vm = file->private_data;
 
-	/*
-	 * Stop new hypercalls first, then forget the id. The host view may
-	 * still be looking at the VM: axhvc_ivc_vm_release() waits for it (it
-	 * takes the registry lock) before anything is freed.
-	 */
 	if (vm->flags & AXHVC_VM_F_INTERCEPT)
 		axhvc_kvm_unbind(vm);
-	xa_erase(&axhvc_vms, vm->vm_id);
-	axhvc_ivc_vm_release(vm);
-	axhvc_vm_irq_release(vm);
-	axhvc_vm_put(vm);
+	axhvc_vm_teardown(vm, true);
 	axhvc_anon_inode_release();
 	return 0;
 }
@@ -587,6 +598,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	struct axhvc_vm_config conf;
 	struct axhvc_vm *vm;
 	struct file *file;
+	bool id_bound;
 	int fd, ret;
 
 	if (copy_from_user(&conf, uconf, sizeof(conf)))
@@ -596,6 +608,9 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 		return ret;
 	if ((conf.flags & AXHVC_VM_F_INTERCEPT) && !axhvc_kvm_intercept_supported())
 		return -EOPNOTSUPP;
+	ret = axhvc_grant_vm_id(conf.vm_id, &id_bound);
+	if (ret)
+		return ret;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
@@ -607,6 +622,8 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->owner = get_task_pid(current, PIDTYPE_TGID);
+	vm->owner_uid = current_euid();
+	vm->id_bound = id_bound;
 	kref_init(&vm->refs);
 	mutex_init(&vm->regions_lock);
 	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
@@ -663,11 +680,10 @@ unbind:
 	if (vm->kvm)
 		axhvc_kvm_unbind(vm);
 erase_id:
-	xa_erase(&axhvc_vms, vm->vm_id);
+	axhvc_vm_teardown(vm, true);
+	return ret;
 put_vm:
-	axhvc_ivc_vm_release(vm);
-	axhvc_vm_irq_release(vm);
-	axhvc_vm_put(vm);
+	axhvc_vm_teardown(vm, false);
 	return ret;
 }
 

@@ -49,7 +49,6 @@ struct axhvc_intid_route {
  * @vm: the VM.
  * @irq: the Linux IRQ number.
  * @spi: the GIC SPI the VMM named, or -1 if it named a Linux IRQ.
- * @mapped: axhvc created the IRQ's mapping, and disposes of it.
  * @level: level-triggered: masked from the interrupt to the guest's EOI.
  * @route: the guest INTID's route, which outlives the forward.
  * @resample: with @level, the resample eventfd KVM signals at the EOI.
@@ -63,7 +62,6 @@ struct axhvc_irq_fwd {
 	struct axhvc_vm *vm;
 	unsigned int irq;
 	int spi;
-	bool mapped;
 	bool level;
 	struct axhvc_intid_route *route;
 	struct eventfd_ctx *resample;
@@ -199,32 +197,41 @@ static void axhvc_fwd_resample_queue(struct file *file, wait_queue_head_t *wqh,
 	add_wait_queue(wqh, &fwd->wait);
 }
 
-/* The Linux IRQ of GIC SPI @spi, mapped now if nobody has yet. */
-static int axhvc_spi_to_irq(u32 spi, bool level, bool *mapped)
+/* The host GIC's domain of wired interrupts (SPIs), or NULL. */
+static struct irq_domain *axhvc_gic_domain(void)
 {
-	struct irq_fwspec fwspec = { .param_count = 3 };
 	struct irq_domain *domain;
 	struct device_node *np;
-	unsigned int irq;
 
 	np = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
 	if (!np)
+		return NULL;
+	domain = irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED);
+	of_node_put(np);
+	return domain;
+}
+
+/*
+ * The Linux IRQ of GIC SPI @spi, mapped now with trigger @level if nobody
+ * has yet. A mapping axhvc creates stays when the forward ends: mappings
+ * have no reference count, and a driver may have looked it up meanwhile.
+ */
+static int axhvc_spi_to_irq(u32 spi, bool level)
+{
+	struct irq_fwspec fwspec = { .param_count = 3 };
+	struct irq_domain *domain = axhvc_gic_domain();
+	unsigned int irq;
+
+	if (!domain)
 		return -ENODEV;
-	fwspec.fwnode = of_fwnode_handle(np);
-	domain = irq_find_matching_fwnode(fwspec.fwnode, DOMAIN_BUS_WIRED);
-	if (!domain) {
-		of_node_put(np);
-		return -ENODEV;
-	}
 	irq = irq_find_mapping(domain, spi + 32);
-	*mapped = !irq;
 	if (!irq) {
+		fwspec.fwnode = domain->fwnode;
 		fwspec.param[0] = 0;	/* GIC_SPI */
 		fwspec.param[1] = spi;
 		fwspec.param[2] = level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING;
 		irq = irq_create_fwspec_mapping(&fwspec);
 	}
-	of_node_put(np);
 	return irq ?: -EINVAL;
 }
 
@@ -243,8 +250,6 @@ static void axhvc_fwd_free(struct axhvc_irq_fwd *fwd)
 	}
 	/* Waits for the handler; the line is shut down, masked or not. */
 	free_irq(fwd->irq, fwd);
-	if (fwd->mapped)
-		irq_dispose_mapping(fwd->irq);
 	kfree(fwd);
 }
 
@@ -262,11 +267,37 @@ static struct axhvc_intid_route *axhvc_fwd_find(struct axhvc_vm *vm,
 	return NULL;
 }
 
-static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f, bool *mapped)
+/*
+ * The host GIC SPI behind a Linux IRQ, or a negative errno: only SPIs can be
+ * forwarded. Per-CPU lines (SGIs, PPIs such as the timer's or the PMU's)
+ * belong to every CPU of the host and are refused before anything else.
+ */
+static int axhvc_irq_to_spi(unsigned int irq)
 {
-	bool level = f->flags & AXHVC_FWD_F_LEVEL;
+	struct irq_data *d = irq_get_irq_data(irq);
+	struct irq_domain *domain = axhvc_gic_domain();
 
-	*mapped = false;
+	if (!d)
+		return -ENOENT;
+	if (irqd_is_per_cpu(d))
+		return -EINVAL;
+	if (!domain || d->domain != domain ||
+	    irqd_to_hwirq(d) < 32 || irqd_to_hwirq(d) > 1019)
+		return -EACCES;
+	return irqd_to_hwirq(d) - 32;
+}
+
+/*
+ * Which Linux IRQ @f asks for, if the caller may have it: a GIC SPI the
+ * administrator granted to the caller (or any SPI, for the administrator),
+ * whose trigger matches the request.
+ */
+static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
+{
+	bool level = f->flags & AXHVC_FWD_F_LEVEL, granted_level;
+	struct irq_data *d;
+	int spi, irq, ret;
+
 	if (f->flags & AXHVC_FWD_F_GIC_SPI) {
 		/*
 		 * Only lines the distributor implements: touching the
@@ -276,11 +307,29 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f, bool *mapped)
 			return -ENODEV;
 		if (f->host_irq >= axhvc_vgic_nr_spis())
 			return -EINVAL;
-		return axhvc_spi_to_irq(f->host_irq, level, mapped);
+		spi = f->host_irq;
+	} else {
+		spi = axhvc_irq_to_spi(f->host_irq);
+		if (spi < 0)
+			return spi;
 	}
-	if (!irq_get_irq_data(f->host_irq))
-		return -ENOENT;
-	return f->host_irq;
+	/* Before a mapping is made: an ungranted line is not touched at all. */
+	ret = axhvc_grant_spi(spi, &granted_level);
+	if (ret < 0)
+		return ret;
+	/* A level line taken as edge would storm: its handler cannot quiet it. */
+	if (ret && granted_level != level)
+		return -EINVAL;
+	irq = f->flags & AXHVC_FWD_F_GIC_SPI ? axhvc_spi_to_irq(spi, level) : f->host_irq;
+	if (irq < 0)
+		return irq;
+	d = irq_get_irq_data(irq);
+	if (!d || irqd_is_per_cpu(d))
+		return -EINVAL;
+	if (irqd_get_trigger_type(d) != IRQ_TYPE_NONE &&
+	    !!(irqd_get_trigger_type(d) & IRQ_TYPE_LEVEL_MASK) != level)
+		return -EINVAL;
+	return irq;
 }
 
 /**
@@ -294,7 +343,6 @@ int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
 	struct axhvc_intid_route *r;
 	struct axhvc_irq_fwd *fwd;
-	bool mapped;
 	int irq, ret;
 
 	if (f->flags & ~(AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL) || f->reserved)
@@ -318,28 +366,27 @@ int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 		ret = -EBUSY;
 		goto unlock;
 	}
-	irq = axhvc_fwd_resolve(f, &mapped);
+	irq = axhvc_fwd_resolve(f);
 	if (irq < 0) {
 		ret = irq;
 		goto unlock;
 	}
 	fwd->irq = irq;
-	fwd->mapped = mapped;
 	fwd->route = r;
 	if (axhvc_fwd_find(vm, irq)) {
 		ret = -EBUSY;
-		goto dispose;
+		goto unlock;
 	}
 	if (fwd->level) {
 		CLASS(fd, rf)(f->resamplefd);
 
 		ret = -EBADF;
 		if (fd_empty(rf))
-			goto dispose;
+			goto unlock;
 		fwd->resample = eventfd_ctx_fileget(fd_file(rf));
 		if (IS_ERR(fwd->resample)) {
 			fwd->resample = NULL;
-			goto dispose;
+			goto unlock;
 		}
 		init_waitqueue_func_entry(&fwd->wait, axhvc_fwd_resample_wakeup);
 		init_poll_funcptr(&fwd->pt, axhvc_fwd_resample_queue);
@@ -360,9 +407,6 @@ unqueue:
 		eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
 		eventfd_ctx_put(fwd->resample);
 	}
-dispose:
-	if (fwd->mapped)
-		irq_dispose_mapping(fwd->irq);
 unlock:
 	mutex_unlock(&vm->irq_lock);
 	kfree(fwd);
@@ -387,8 +431,10 @@ int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *
 	mutex_lock(&vm->irq_lock);
 	xa_for_each(&vm->irq_routes, intid, r) {
 		fwd = r->fwd;
-		if (fwd && (f->flags & AXHVC_FWD_F_GIC_SPI ? fwd->spi == (int)f->host_irq :
-			    fwd->irq == f->host_irq))
+		/* A forward named by Linux IRQ has no SPI: match like with like. */
+		if (fwd && (f->flags & AXHVC_FWD_F_GIC_SPI ?
+			    fwd->spi >= 0 && (u32)fwd->spi == f->host_irq :
+			    fwd->spi < 0 && fwd->irq == f->host_irq))
 			break;
 		fwd = NULL;
 	}
@@ -417,6 +463,7 @@ int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 	r = xa_load(&vm->irq_routes, st->intid);
 	if (r && r->fwd) {
 		st->host_irq = r->fwd->irq;
+		st->reserved = 0;
 		st->masked = atomic_read(&r->fwd->masked);
 		st->fired = atomic64_read(&r->fwd->fired);
 		st->unmasked = atomic64_read(&r->fwd->unmasked);
@@ -477,6 +524,5 @@ void axhvc_vm_irq_release(struct axhvc_vm *vm)
 		axhvc_route_free(r);
 	}
 	xa_destroy(&vm->irq_routes);
-	mutex_destroy(&vm->irq_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_release);

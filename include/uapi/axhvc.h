@@ -39,16 +39,20 @@
  * AXHVC_GET_HOST_GIC reports it; absent when discovery found none.
  * AXHVC_FEATURE_HOST_VIEW: the operator's host-wide view, AXHVC_LIST_VMS
  * (with per-VM hypercall counters) and AXHVC_LIST_ALL_CHANNELS.
+ * AXHVC_FEATURE_GRANTS: the administrator's grants (AXHVC_SET_GRANT): VM ids
+ * bound to credentials, and the host interrupt lines a VMM may forward.
  */
 #define AXHVC_FEATURE_VM		(1ULL << 0)
 #define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)
 #define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)
 #define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)
 #define AXHVC_FEATURE_HOST_VIEW		(1ULL << 4)
+#define AXHVC_FEATURE_GRANTS		(1ULL << 5)
 #define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT | \
 					 AXHVC_FEATURE_IVC_WINDOW | \
 					 AXHVC_FEATURE_HOST_GIC | \
-					 AXHVC_FEATURE_HOST_VIEW)
+					 AXHVC_FEATURE_HOST_VIEW | \
+					 AXHVC_FEATURE_GRANTS)
 
 /**
  * struct axhvc_api_version - API version and feature query
@@ -128,9 +132,15 @@ struct axhvc_vm_config {
  * it unregisters the VM and releases everything it owns. Only the process
  * that created the VM may issue its ioctls.
  *
+ * A @vm_id that the administrator granted (AXHVC_SET_GRANT,
+ * %AXHVC_GRANT_VM_IDS) is only for the grant's user or group; an id nobody
+ * was granted is for any caller. An id is free again only once everything
+ * of the VM that last held it is gone.
+ *
  * Return: a VM fd, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
+ * * ``EACCES`` - @vm_id is granted to another user or group;
  * * ``EINVAL`` - unknown flag, non-zero reserved field, @kvm_fd given without
  *   %AXHVC_VM_F_INTERCEPT, or an IVC window that is not page aligned or wraps;
  * * ``EBADF`` - %AXHVC_VM_F_INTERCEPT with a @kvm_fd that is not a KVM VM;
@@ -378,6 +388,79 @@ struct axhvc_host_channel_list {
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
  */
 #define AXHVC_LIST_ALL_CHANNELS	_IOWR(AXHVC_IOCTL_MAGIC, 0x04, struct axhvc_host_channel_list)
+
+/* Kinds of &struct axhvc_grant. */
+/* VM ids @first..@last: only the grantee may register VMs with them. */
+#define AXHVC_GRANT_VM_IDS	1
+/* Host GIC SPIs @first..@last: the grantee may forward them to its guests. */
+#define AXHVC_GRANT_GIC_SPIS	2
+
+/* Flags of &struct axhvc_grant. */
+/* Take the grant of exactly this kind and range away (@uid, @gid ignored). */
+#define AXHVC_GRANT_F_REVOKE	(1U << 0)
+/* %AXHVC_GRANT_GIC_SPIS: the lines are level-triggered (else edge). */
+#define AXHVC_GRANT_F_LEVEL	(1U << 1)
+
+/* &struct axhvc_grant.uid or .gid: nobody by this credential. */
+#define AXHVC_GRANT_NOBODY	((__u32)-1)
+
+/**
+ * struct axhvc_grant - what the administrator hands to a tenant
+ * @kind: in: AXHVC_GRANT_* kind.
+ * @flags: in: AXHVC_GRANT_F_* flags.
+ * @first: in: first VM id or GIC SPI number (INTID - 32) of the range.
+ * @last: in: last of the range, inclusive (at least @first).
+ * @uid: in: the user the grant is for (a VMM whose effective uid, in the
+ *	initial user namespace, is @uid), or %AXHVC_GRANT_NOBODY.
+ * @gid: in: the group the grant is for (a VMM with @gid as its effective
+ *	or a supplementary group), or %AXHVC_GRANT_NOBODY.
+ * @reserved: in: must be 0.
+ */
+struct axhvc_grant {
+	__u32 kind;
+	__u32 flags;
+	__u64 first;
+	__u64 last;
+	__u32 uid;
+	__u32 gid;
+	__u64 reserved;
+};
+
+/** AXHVC_MAX_GRANTS - how many grants the module keeps at once. */
+#define AXHVC_MAX_GRANTS	256
+
+/**
+ * define AXHVC_SET_GRANT - grant VM ids or host interrupt lines (administrator)
+ *
+ * /dev/axhvc may be given to a group of VMM users (``root:kvm 0660``); each
+ * of them is a tenant who must not take what another tenant or the host
+ * owns. What only the administrator hands out is granted here:
+ *
+ * - %AXHVC_GRANT_VM_IDS: a granted VM id may be registered (AXHVC_CREATE_VM)
+ *   only by the grant's user or group, so that an allowlist entry naming it
+ *   names that tenant. Ids without a grant are free for all, first come
+ *   first served.
+ * - %AXHVC_GRANT_GIC_SPIS: a host interrupt line may be forwarded to a
+ *   guest (AXHVC_VM_FORWARD_IRQ) only when it is granted to the caller,
+ *   with its trigger (%AXHVC_GRANT_F_LEVEL). Nothing is granted by default.
+ *
+ * Callers with ``CAP_SYS_ADMIN`` need no grant. A grant applies to later
+ * requests; what a VM holds already stays. Grants of one kind may not
+ * overlap; they live until revoked or until the module is unloaded.
+ *
+ * Return: 0, or -1 with errno set to
+ *
+ * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``;
+ * * ``EFAULT`` - the argument cannot be read;
+ * * ``EINVAL`` - an unknown kind or flag, non-zero reserved, @last below
+ *   @first, an SPI range beyond 0..987, %AXHVC_GRANT_F_LEVEL on VM ids, or
+ *   neither @uid nor @gid given;
+ * * ``EEXIST`` - the range overlaps a grant of the same kind;
+ * * ``ENOENT`` - %AXHVC_GRANT_F_REVOKE of a grant that does not exist;
+ * * ``ENOSPC`` - %AXHVC_MAX_GRANTS grants exist already;
+ * * ``ENOMEM`` - out of memory.
+ */
+#define AXHVC_SET_GRANT		_IOW(AXHVC_IOCTL_MAGIC, 0x05, struct axhvc_grant)
 
 /**
  * struct axhvc_mem_region - a range of guest RAM and where the VMM maps it
@@ -796,12 +879,20 @@ struct axhvc_irq_forward {
  * INTID. A level-triggered line is masked until the guest EOIs it. The IRQ
  * is released with AXHVC_VM_UNFORWARD_IRQ or when the VM goes away.
  *
+ * Only GIC SPIs can be forwarded, and only those the administrator granted
+ * to the caller (AXHVC_SET_GRANT, %AXHVC_GRANT_GIC_SPIS) unless it has
+ * ``CAP_SYS_ADMIN``. %AXHVC_FWD_F_LEVEL must match the line's trigger (the
+ * grant's, or the one the line is configured with).
+ *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
  * * ``EINVAL`` - unknown flags, non-zero reserved, an SPI the host GIC does
- *   not implement, or a resample fd given without %AXHVC_FWD_F_LEVEL (or
- *   missing with it);
+ *   not implement, a per-CPU interrupt (an SGI or a PPI such as the
+ *   timer's or the PMU's), a trigger that does not match the line's, or a
+ *   resample fd given without %AXHVC_FWD_F_LEVEL (or missing with it);
+ * * ``EACCES`` - the line is not granted to the caller (nor is it a GIC SPI
+ *   that could be);
  * * ``ENOENT`` - @intid has no route, or @host_irq is no Linux IRQ;
  * * ``EBUSY`` - the host IRQ is in use (by a driver, or forwarded already),
  *   or @intid has a host IRQ forwarded already;

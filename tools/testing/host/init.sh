@@ -52,7 +52,33 @@ run_checks()
 	while read -r t; do
 		run_prog "$t" "./$t"
 	done <tests.list
+	run_tenant_checks
 	finish_checks
+}
+
+# setup_tenants - the shared host of udev/60-axhvc.rules: /dev/axhvc and
+# /dev/kvm at root:kvm 0660, and two non-root users in group kvm (uid 1000,
+# the tenant the programs run as; uid 2000, another one the tests start).
+setup_tenants()
+{
+	mkdir -p /etc
+	printf '%s\n' "root:x:0:0:root:/root:/bin/sh" \
+		"tenant:x:1000:36:tenant:/tmp:/bin/sh" \
+		"other:x:2000:36:other:/tmp:/bin/sh" >/etc/passwd
+	printf '%s\n' "root:x:0:" "kvm:x:36:tenant,other" >/etc/group
+	chown 0:36 /dev/axhvc /dev/kvm && chmod 0660 /dev/axhvc /dev/kvm ||
+		say "error: cannot share /dev/axhvc and /dev/kvm with group kvm"
+}
+
+# run_tenant_checks - the programs of tenant.list again, as the tenant.
+run_tenant_checks()
+{
+	[ -e tenant.list ] || return
+	# axhvc_load.sh reloads the module: its new node is root's alone again.
+	setup_tenants
+	while read -r t; do
+		run_prog "tenant:$t" ./tenant_run "./$t"
+	done <tenant.list
 }
 
 # finish_checks - unload axhvc, scan for leaks, print the kernel log.
@@ -98,6 +124,7 @@ say "kernel $(uname -r) on $(grep -c ^processor /proc/cpuinfo) CPUs, mode ${axhv
 insmod /axhvc/axhvc.ko || say "error: insmod axhvc.ko failed"
 # The tests' own helper (raises host interrupts); never part of a real host.
 insmod /axhvc/axhvc_testhw.ko || say "error: insmod axhvc_testhw.ko failed"
+setup_tenants
 case "${axhvc_mode:-}" in
 check)	run_checks ;;
 demo)	sh /axhvc/demo.sh ;;

@@ -15,6 +15,8 @@ moddir=$2
 deb=$("$(dirname "$0")/fetch-debian.sh")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp's 0700 would become the host's /, and shut the non-root tenant out.
+chmod 0755 "$stage"
 
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,axhvc/tests}
 cp "$deb/busybox" "$stage/bin/busybox"

@@ -12,6 +12,12 @@
  *              SPI <spi> (INTID spi + 32) in the distributor, as a device
  *              raising its interrupt would. The SPI must already be mapped
  *              to a Linux IRQ (axhvc does that when it forwards one).
+ * driver       write "lookup <spi>": find the SPI's Linux IRQ the way a
+ *              driver probing the device would, and keep it; "request":
+ *              request_irq() on the kept IRQ, counting interrupts; "free":
+ *              free_irq(). read: "irq <n> requested <0|1> fired <count>".
+ *              For the tests that a mapping axhvc made is still valid for
+ *              a driver that looked it up before axhvc let the line go.
  *
  * Not for production kernels: it lets root raise any host interrupt.
  */
@@ -21,9 +27,11 @@
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #define GICD_TYPER	0x0004
@@ -100,18 +108,97 @@ static const struct file_operations testhw_spi_pending_fops = {
 	.write	= testhw_spi_pending_write,
 };
 
+/* The "driver": one kept IRQ, whether it is requested, and its count. */
+static DEFINE_MUTEX(testhw_drv_lock);	/* protects the three below */
+static unsigned int testhw_drv_irq;
+static bool testhw_drv_requested;
+static atomic_t testhw_drv_fired;
+
+static irqreturn_t testhw_drv_handler(int irq, void *data)
+{
+	atomic_inc(&testhw_drv_fired);
+	return IRQ_HANDLED;
+}
+
+static ssize_t testhw_driver_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct irq_domain *domain;
+	struct device_node *np;
+	unsigned int spi;
+	char buf[32];
+	int ret = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&testhw_drv_lock);
+	if (sscanf(buf, "lookup %u", &spi) == 1) {
+		np = testhw_gic_node();
+		domain = np ? irq_find_matching_fwnode(of_fwnode_handle(np),
+						       DOMAIN_BUS_WIRED) : NULL;
+		of_node_put(np);
+		testhw_drv_irq = domain ? irq_find_mapping(domain, spi + 32) : 0;
+		ret = testhw_drv_irq ? 0 : -ENOENT;
+	} else if (sysfs_streq(buf, "request")) {
+		ret = testhw_drv_requested ? -EBUSY :
+		      request_irq(testhw_drv_irq, testhw_drv_handler, 0,
+				  "axhvc-testhw", &testhw_drv_irq);
+		if (!ret) {
+			testhw_drv_requested = true;
+			atomic_set(&testhw_drv_fired, 0);
+		}
+	} else if (sysfs_streq(buf, "free")) {
+		if (testhw_drv_requested)
+			free_irq(testhw_drv_irq, &testhw_drv_irq);
+		testhw_drv_requested = false;
+	} else {
+		ret = -EINVAL;
+	}
+	mutex_unlock(&testhw_drv_lock);
+	return ret ?: len;
+}
+
+static int testhw_driver_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&testhw_drv_lock);
+	seq_printf(m, "irq %u requested %d fired %d\n", testhw_drv_irq,
+		   testhw_drv_requested, atomic_read(&testhw_drv_fired));
+	mutex_unlock(&testhw_drv_lock);
+	return 0;
+}
+
+static int testhw_driver_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, testhw_driver_show, NULL);
+}
+
+static const struct file_operations testhw_driver_fops = {
+	.owner		= THIS_MODULE,
+	.open		= testhw_driver_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+	.write		= testhw_driver_write,
+};
+
 static int __init testhw_init(void)
 {
 	testhw_dir = debugfs_create_dir("axhvc_testhw", NULL);
 	debugfs_create_file("gic", 0400, testhw_dir, NULL, &testhw_gic_fops);
 	debugfs_create_file("spi_pending", 0200, testhw_dir, NULL,
 			    &testhw_spi_pending_fops);
+	debugfs_create_file("driver", 0600, testhw_dir, NULL, &testhw_driver_fops);
 	return 0;
 }
 
 static void __exit testhw_exit(void)
 {
 	debugfs_remove_recursive(testhw_dir);
+	if (testhw_drv_requested)
+		free_irq(testhw_drv_irq, &testhw_drv_irq);
 }
 
 module_init(testhw_init);
