@@ -3,7 +3,9 @@
  * axhvcctl: the operator's view of axhvc on a host. Lists the VMs
  * registered with /dev/axhvc, every IVC channel, the per-VM hypercall
  * counters, the host GIC and the module's API version, as aligned tables or
- * as JSON (--json) for scripts. See tools/axhvcctl/README.md.
+ * as JSON (--json) for scripts; and sets the administrator's grants (VM ids
+ * bound to users or groups, host SPIs they may forward). See
+ * tools/axhvcctl/README.md.
  *
  * Exit status: 0 on success, 1 on a failure of the query, 2 on a usage
  * error, 3 when /dev/axhvc is missing (the module is not loaded) or the
@@ -48,6 +50,7 @@ static const struct {
 	{ AXHVC_FEATURE_IVC_WINDOW, "ivc-window" },
 	{ AXHVC_FEATURE_HOST_GIC, "host-gic" },
 	{ AXHVC_FEATURE_HOST_VIEW, "host-view" },
+	{ AXHVC_FEATURE_GRANTS, "grants" },
 };
 
 static void err_msg(const char *fmt, ...)
@@ -613,6 +616,93 @@ static int cmd_summary(int fd)
 	return ret;
 }
 
+/* The numeric id of @name in @file (/etc/passwd or /etc/group), or -1. */
+static long id_from_file(const char *file, const char *name)
+{
+	char line[512], *end;
+	long id = -1;
+	FILE *f;
+
+	id = strtol(name, &end, 10);
+	if (*name && !*end && id >= 0)
+		return id;
+	id = -1;
+	f = fopen(file, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *field;
+
+		if (!colon || (size_t)(colon - line) != strlen(name) ||
+		    strncmp(line, name, colon - line))
+			continue;
+		field = strchr(colon + 1, ':');	/* past the password */
+		if (field)
+			id = strtol(field + 1, NULL, 10);
+		break;
+	}
+	if (f)
+		fclose(f);
+	return id;
+}
+
+/*
+ * axhvcctl grant {ids|spis} FIRST[-LAST] [--uid USER] [--gid GROUP] [--level]
+ * axhvcctl revoke {ids|spis} FIRST[-LAST]
+ */
+static int cmd_grant(int fd, bool revoke, int argc, char **argv)
+{
+	struct axhvc_grant g = {
+		.uid = AXHVC_GRANT_NOBODY, .gid = AXHVC_GRANT_NOBODY,
+		.flags = revoke ? AXHVC_GRANT_F_REVOKE : 0,
+	};
+	char *end;
+	long id;
+	int i;
+
+	if (argc < 2)
+		goto usage;
+	if (!strcmp(argv[0], "ids"))
+		g.kind = AXHVC_GRANT_VM_IDS;
+	else if (!strcmp(argv[0], "spis"))
+		g.kind = AXHVC_GRANT_GIC_SPIS;
+	else
+		goto usage;
+	g.first = strtoull(argv[1], &end, 0);
+	g.last = *end == '-' ? strtoull(end + 1, &end, 0) : g.first;
+	if (*end)
+		goto usage;
+	for (i = 2; i < argc; i++) {
+		if (!revoke && !strcmp(argv[i], "--level")) {
+			g.flags |= AXHVC_GRANT_F_LEVEL;
+		} else if (!revoke && i + 1 < argc &&
+			   (!strcmp(argv[i], "--uid") || !strcmp(argv[i], "--gid"))) {
+			bool uid = !strcmp(argv[i], "--uid");
+
+			id = id_from_file(uid ? "/etc/passwd" : "/etc/group", argv[++i]);
+			if (id < 0) {
+				err_msg("no such %s '%s'", uid ? "user" : "group", argv[i]);
+				return EXIT_USAGE;
+			}
+			*(uid ? &g.uid : &g.gid) = id;
+		} else {
+			goto usage;
+		}
+	}
+	if (ioctl(fd, AXHVC_SET_GRANT, &g)) {
+		if (errno == EPERM) {
+			err_msg("AXHVC_SET_GRANT: %s: grants need CAP_SYS_ADMIN",
+				strerror(errno));
+			return EXIT_PERM;
+		}
+		return ioctl_failed("AXHVC_SET_GRANT");
+	}
+	return 0;
+
+usage:
+	err_msg("usage: axhvcctl grant {ids|spis} N[-M] [--uid USER] [--gid GROUP] [--level]");
+	err_msg("       axhvcctl revoke {ids|spis} N[-M]");
+	return EXIT_USAGE;
+}
+
 static void print_help(FILE *f)
 {
 	fputs("usage: axhvcctl [--json] [--device PATH] [COMMAND]\n"
@@ -628,6 +718,11 @@ static void print_help(FILE *f)
 	      "  stats      hypercalls of every VM, by code and by route\n"
 	      "  gic        the host GIC (AXHVC_GET_HOST_GIC)\n"
 	      "  version    the module's API version and features\n"
+	      "  grant {ids|spis} FIRST[-LAST] [--uid USER] [--gid GROUP] [--level]\n"
+	      "             bind VM ids to a user or group, or let them forward\n"
+	      "             host GIC SPIs (level-triggered with --level)\n"
+	      "  revoke {ids|spis} FIRST[-LAST]\n"
+	      "             take such a grant away\n"
 	      "\n"
 	      "options:\n"
 	      "  -j, --json     one JSON object for scripts (see README.md)\n"
@@ -661,6 +756,12 @@ int main(int argc, char **argv)
 			}
 			dev_path = argv[i];
 			continue;
+		}
+		if (!cmd && (!strcmp(a, "grant") || !strcmp(a, "revoke"))) {
+			fd = open_dev();
+			ret = cmd_grant(fd, a[0] == 'r', argc - i - 1, argv + i + 1);
+			close(fd);
+			return ret;
 		}
 		if (a[0] == '-') {
 			err_msg("unknown option '%s' (try --help)", a);

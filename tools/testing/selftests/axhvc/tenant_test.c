@@ -675,4 +675,23 @@ TEST(unforward_matches_like_with_like)
 	close(axfd);
 }
 
+/* The administrator's tool sets and takes grants; a tenant's call is refused. */
+TEST(axhvcctl_grants)
+{
+	if (system("command -v axhvcctl >/dev/null"))
+		SKIP(return, "axhvcctl is not installed");
+	if (!is_root()) {
+		EXPECT_EQ(4, WEXITSTATUS(system("axhvcctl grant ids 600 --gid kvm 2>/dev/null")));
+		return;
+	}
+	EXPECT_EQ(0, WEXITSTATUS(system("axhvcctl grant ids 600-609 --gid kvm")));
+	EXPECT_EQ(0, WEXITSTATUS(system("axhvcctl grant spis 210 --uid tenant --level")));
+	EXPECT_EQ(1, WEXITSTATUS(system("axhvcctl grant ids 605 --uid 0 2>/dev/null")))
+		TH_LOG("an overlapping grant was taken");
+	EXPECT_EQ(2, WEXITSTATUS(system("axhvcctl grant ids 1 --gid nosuchgroup 2>/dev/null")));
+	EXPECT_EQ(0, WEXITSTATUS(system("axhvcctl revoke ids 600-609")));
+	EXPECT_EQ(0, WEXITSTATUS(system("axhvcctl revoke spis 210")));
+	EXPECT_EQ(1, WEXITSTATUS(system("axhvcctl revoke spis 210 2>/dev/null")));
+}
+
 TEST_HARNESS_MAIN
