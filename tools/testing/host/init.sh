@@ -79,6 +79,7 @@ run_tenant_checks()
 	while read -r t; do
 		run_prog "tenant:$t" ./tenant_run "./$t"
 	done <tenant.list
+	run_prog tenant:leftovers ./tenant_leftovers.sh
 }
 
 # finish_checks - unload axhvc, scan for leaks, print the kernel log.

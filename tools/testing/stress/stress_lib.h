@@ -75,6 +75,15 @@ static bool counters_zero(int axfd, const char *when)
 	long c = -1, m = -1, p = -1, v;
 	int i;
 
+	/*
+	 * The host-wide counters are root's (debugfs, AXHVC_LIST_VMS): a
+	 * tenant cannot see other tenants' VMs, so the test host checks them
+	 * after the tenant's runs (init.sh, "tenant:leftovers").
+	 */
+	if (geteuid()) {
+		printf("# %s: counters are root's, checked after the tenant's runs\n", when);
+		return true;
+	}
 	for (i = 0; i < 500; i++) {
 		if (!axhvc_ivc_stats(&c, &m, &p) && !c && !m && !p && !nr_vms(axfd))
 			break;
