@@ -610,13 +610,18 @@ TEST_F(ivc, closing_a_vm_ends_its_channels)
 	__u64 b_gpa, v;
 	long c, m, p;
 
+	/* The host-wide counters are root's; the tenant's runs are checked after. */
+	bool root = !geteuid();
+
 	ASSERT_NE(0, publish(_metadata, self, 61, 4096));
 	b_gpa = subscribe(_metadata, self, 61);
 	ASSERT_NE(0, b_gpa);
-	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
-	EXPECT_EQ(1, c);
-	EXPECT_EQ(2, m);
-	EXPECT_EQ(1, p);
+	if (root) {
+		ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
+		EXPECT_EQ(1, c);
+		EXPECT_EQ(2, m);
+		EXPECT_EQ(1, p);
+	}
 
 	/* A's VMM goes away: B is told, and keeps the channel. */
 	ivc_vm_destroy(&self->a);
@@ -624,15 +629,19 @@ TEST_F(ivc, closing_a_vm_ends_its_channels)
 	EXPECT_EQ(AXHVC_EVENT_PUBLISHER_LEFT, ev.type);
 	EXPECT_EQ(0, peek(&self->b, b_gpa, &v));
 	EXPECT_EQ(ID_A, v);
-	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
-	EXPECT_EQ(1, c);
-	EXPECT_EQ(1, m);
+	if (root) {
+		ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
+		EXPECT_EQ(1, c);
+		EXPECT_EQ(1, m);
+	}
 
 	ivc_vm_destroy(&self->b);
-	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
-	EXPECT_EQ(0, c);
-	EXPECT_EQ(0, m);
-	EXPECT_EQ(0, p);
+	if (root) {
+		ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p));
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(0, m);
+		EXPECT_EQ(0, p);
+	}
 }
 
 /* Counters must come back to @c, @m, @p (teardown may finish just after exit). */
@@ -686,13 +695,19 @@ TEST(sigkill_mid_loop_leaves_nothing)
 	__u64 *rounds;
 	int axfd, status, i;
 	const char *why = axhvc_open_for_test(&axfd, false);
+	bool root = !geteuid();
 	long c, m, p;
 	pid_t pid;
 
 	if (why)
 		SKIP(return, "%s", why);
-	ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p)) TH_LOG("no " AXHVC_IVC_STATS);
-	ASSERT_EQ(0, c + m + p) TH_LOG("channels left over from before");
+	/* As the tenant: kill all the same; root checks the counters after. */
+	if (!root) {
+		TH_LOG("the counters are root's: checked after the tenant's runs");
+	} else {
+		ASSERT_EQ(0, axhvc_ivc_stats(&c, &m, &p)) TH_LOG("no " AXHVC_IVC_STATS);
+		ASSERT_EQ(0, c + m + p) TH_LOG("channels left over from before");
+	}
 	rounds = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
 	ASSERT_NE(MAP_FAILED, rounds);
@@ -714,12 +729,16 @@ TEST(sigkill_mid_loop_leaves_nothing)
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child exited %d", WEXITSTATUS(status));
 		ASSERT_LE(target, __atomic_load_n(rounds, __ATOMIC_ACQUIRE));
-		EXPECT_TRUE(ivc_stats_settle(0, 0, 0)) {
-			axhvc_ivc_stats(&c, &m, &p);
-			TH_LOG("left behind: %ld channels, %ld mappings, %ld pages", c, m, p);
+		if (root) {
+			EXPECT_TRUE(ivc_stats_settle(0, 0, 0)) {
+				axhvc_ivc_stats(&c, &m, &p);
+				TH_LOG("left behind: %ld channels, %ld mappings, %ld pages",
+				       c, m, p);
+			}
 		}
-		TH_LOG("killed after %llu rounds: nothing left",
-		       (unsigned long long)__atomic_load_n(rounds, __ATOMIC_ACQUIRE));
+		TH_LOG("killed after %llu rounds%s",
+		       (unsigned long long)__atomic_load_n(rounds, __ATOMIC_ACQUIRE),
+		       root ? ": nothing left" : "");
 	}
 	munmap(rounds, 4096);
 	close(axfd);
@@ -919,6 +938,10 @@ TEST_F_TIMEOUT(many, cost_with_many_channels, 600)
 	/* Measured on the intercept route, where nothing else adds up. */
 	if (why)
 		SKIP(return, "%s", why);
+	if (geteuid()) {
+		close(axfd);
+		SKIP(return, "raising max_channels_per_vm is root's");
+	}
 	old_max = axhvc_set_param("max_channels_per_vm", 2 * MANY);
 	ASSERT_LT(0, old_max);
 	ASSERT_EQ(0, ivc_vm_create(&d.a, axfd, ID_A, true, window));
