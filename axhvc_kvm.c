@@ -17,10 +17,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/arm-smccc.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
+#include <linux/moduleparam.h>
 #include <linux/srcu.h>
 #include <asm/esr.h>
 #include <asm/kvm_emulate.h>
@@ -46,6 +48,30 @@ static unsigned int axhvc_nr_bound;
 DEFINE_STATIC_SRCU(axhvc_intercept_srcu);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
 static bool axhvc_intercept_ok;
+
+/*
+ * For tests only (intercept_unload_test): each intercepted call sleeps this
+ * long before leaving axhvc_intercept_srcu, as a call waiting for guest
+ * memory may, and then spins as long after it, as a vCPU held up in the
+ * handler's last instructions. 0 (the default) turns it off.
+ */
+#define AXHVC_TEST_DELAY_MAX_MS	2000
+static unsigned int test_intercept_delay_ms;
+
+static int axhvc_test_delay_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, AXHVC_TEST_DELAY_MAX_MS);
+}
+
+static const struct kernel_param_ops axhvc_test_delay_ops = {
+	.set	= axhvc_test_delay_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(test_intercept_delay_ms, &axhvc_test_delay_ops,
+		&test_intercept_delay_ms, 0600);
+MODULE_PARM_DESC(test_intercept_delay_ms,
+		 "For tests only: delay of each intercepted call, in ms (0..2000, default 0)");
 
 bool axhvc_kvm_intercept_supported(void)
 {
@@ -91,11 +117,24 @@ static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 }
 
 #if AXHVC_HAVE_INTERCEPT
+/*
+ * Test only: busy for @ms without a schedule point, so that no flavour of
+ * RCU sees a quiescent state: what a vCPU preempted here looks like.
+ */
+static noinline void axhvc_test_spin(unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	while (time_before(jiffies, end))
+		cpu_relax();
+}
+
 static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 {
 	struct axhvc_call call;
 	struct axhvc_vm *vm;
 	int i, idx, verdict;
+	unsigned int delay;
 	u64 ret;
 
 	idx = srcu_read_lock(&axhvc_intercept_srcu);
@@ -115,7 +154,12 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	call.vcpu_id = vcpu->vcpu_id;
 	call.route = AXHVC_ROUTE_INTERCEPT;
 	verdict = axhvc_dispatch(&call, &ret);
+	delay = READ_ONCE(test_intercept_delay_ms);
+	if (unlikely(delay))
+		msleep(delay);
 	srcu_read_unlock(&axhvc_intercept_srcu, idx);
+	if (unlikely(delay))
+		axhvc_test_spin(delay);
 
 	if (verdict == AXHVC_CALL_TO_VMM) {
 		/* Exactly the exit KVM's SMCCC filter gives the forwarded route. */
