@@ -79,11 +79,15 @@ bool axhvc_kvm_intercept_supported(void)
 }
 
 /**
- * axhvc_kvm_get_from_fd() - the KVM VM behind a file descriptor
- * @fd: a descriptor returned by KVM_CREATE_VM
+ * axhvc_kvm_get_from_fd() - the caller's KVM VM behind a file descriptor
+ * @fd: a descriptor returned by KVM_CREATE_VM in the calling process
  *
- * Return: the VM with a reference held, or ERR_PTR(-EBADF) if @fd is not a
- * KVM VM.
+ * A KVM VM fd can be passed to another process (SCM_RIGHTS, fork); only the
+ * VM's own process, whose mm KVM recorded at KVM_CREATE_VM (and against
+ * which KVM checks its own ioctls), may bind it.
+ *
+ * Return: the VM with a reference held, ERR_PTR(-EBADF) if @fd is not a
+ * KVM VM, or ERR_PTR(-EPERM) if the VM belongs to another process.
  */
 struct kvm *axhvc_kvm_get_from_fd(int fd)
 {
@@ -94,7 +98,10 @@ struct kvm *axhvc_kvm_get_from_fd(int fd)
 		return kvm;
 	if (file_is_kvm(fd_file(f))) {
 		kvm = fd_file(f)->private_data;
-		kvm_get_kvm(kvm);
+		if (kvm->mm == current->mm)
+			kvm_get_kvm(kvm);
+		else
+			kvm = ERR_PTR(-EPERM);
 	}
 	fdput(f);
 	return kvm;
