@@ -233,6 +233,20 @@ int axhvc_kvm_init(void)
 
 void axhvc_kvm_exit(void)
 {
+	/*
+	 * Unbinding waited for intercepted calls only up to their
+	 * srcu_read_unlock(): a vCPU may still be in axhvc_intercept_hvc()'s
+	 * last instructions, or in its first ones before srcu_read_lock(),
+	 * preempted there, on this module's text. Neither stretch has a
+	 * schedule point, and synchronize_rcu_tasks() returns only after every
+	 * task has been through a voluntary context switch or user mode.
+	 * Without CONFIG_TASKS_RCU (which is only built for PREEMPTION kernels)
+	 * it is synchronize_rcu() (include/linux/rcupdate.h), and that is
+	 * enough there: a task that cannot be preempted leaves its CPU only
+	 * at a schedule point, so that CPU reports no quiescent state until
+	 * the task is out of those instructions.
+	 */
+	synchronize_rcu_tasks();
 	ftrace_free_filter(&axhvc_intercept_ops);
 }
 #else
