@@ -12,7 +12,10 @@
  * to axhvc_intercept_hvc(), which has the same prototype and return
  * convention (1: resume the guest, 0: exit to userspace with vcpu->run
  * filled in). Every other call, and every call of every other VM, runs KVM's
- * own handler unchanged. The ops is registered only while a VM is bound.
+ * own handler unchanged. The ops is registered at the first bind and kept
+ * until no VM has been bound for AXHVC_INTERCEPT_LINGER, so that a VMM
+ * creating and closing VMs in a loop does not patch kernel text (and stop
+ * every CPU) each time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +27,7 @@
 #include <linux/kvm_host.h>
 #include <linux/moduleparam.h>
 #include <linux/srcu.h>
+#include <linux/workqueue.h>
 #include <asm/esr.h>
 #include <asm/kvm_emulate.h>
 
@@ -38,12 +42,22 @@
 
 /*
  * axhvc_kvm_lock protects additions to and removals from axhvc_kvm_bound,
- * axhvc_nr_bound, and the registration of axhvc_intercept_ops.
+ * axhvc_nr_bound, and axhvc_intercept_on with the registration of
+ * axhvc_intercept_ops it stands for.
  */
 static DEFINE_MUTEX(axhvc_kvm_lock);
 /* Bound VMs by struct kvm; read under RCU (sched) by the ftrace callback. */
 static DEFINE_HASHTABLE(axhvc_kvm_bound, 6);
 static unsigned int axhvc_nr_bound;
+static bool axhvc_intercept_on;
+/*
+ * How long the ops stays registered after the last unbind: long enough for
+ * a VMM restarting its VMs, short enough that unbound VMs do not pay the
+ * callback's tax for long (Documentation/overview.rst).
+ */
+#define AXHVC_INTERCEPT_LINGER	(5 * HZ)
+static void axhvc_intercept_idle(struct work_struct *work);
+static DECLARE_DELAYED_WORK(axhvc_intercept_idle_work, axhvc_intercept_idle);
 /* Intercepted calls in flight; unbinding waits for them. */
 DEFINE_STATIC_SRCU(axhvc_intercept_srcu);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
@@ -218,6 +232,17 @@ static void axhvc_intercept_stop(void)
 	unregister_ftrace_function(&axhvc_intercept_ops);
 }
 
+/* AXHVC_INTERCEPT_LINGER after the last unbind, unless a VM is bound again. */
+static void axhvc_intercept_idle(struct work_struct *work)
+{
+	mutex_lock(&axhvc_kvm_lock);
+	if (!axhvc_nr_bound && axhvc_intercept_on) {
+		axhvc_intercept_stop();
+		axhvc_intercept_on = false;
+	}
+	mutex_unlock(&axhvc_kvm_lock);
+}
+
 int axhvc_kvm_init(void)
 {
 	int ret;
@@ -233,6 +258,14 @@ int axhvc_kvm_init(void)
 
 void axhvc_kvm_exit(void)
 {
+	/* Every VM is gone (their fds pin the module): nothing re-arms it. */
+	cancel_delayed_work_sync(&axhvc_intercept_idle_work);
+	mutex_lock(&axhvc_kvm_lock);
+	if (axhvc_intercept_on) {
+		axhvc_intercept_stop();
+		axhvc_intercept_on = false;
+	}
+	mutex_unlock(&axhvc_kvm_lock);
 	/*
 	 * Unbinding waited for intercepted calls only up to their
 	 * srcu_read_unlock(): a vCPU may still be in axhvc_intercept_hvc()'s
@@ -259,6 +292,10 @@ static void axhvc_intercept_stop(void)
 {
 }
 
+static void axhvc_intercept_idle(struct work_struct *work)
+{
+}
+
 int axhvc_kvm_init(void)
 {
 	pr_info("no in-kernel intercept on this kernel; the forwarded route works\n");
@@ -274,6 +311,9 @@ void axhvc_kvm_exit(void)
  * axhvc_kvm_bind() - start serving @vm's hypercalls inside KVM
  * @vm: a VM with %AXHVC_VM_F_INTERCEPT and its @kvm set
  *
+ * Registers the ftrace ops unless it is still registered from an earlier
+ * bind (see AXHVC_INTERCEPT_LINGER).
+ *
  * Return: 0, -EEXIST if the KVM VM is bound to another axhvc VM, or the
  * error of registering the ftrace ops.
  */
@@ -286,11 +326,14 @@ int axhvc_kvm_bind(struct axhvc_vm *vm)
 		ret = -EEXIST;
 		goto out;
 	}
-	if (!axhvc_nr_bound) {
+	if (!axhvc_intercept_on) {
 		ret = axhvc_intercept_start();
 		if (ret)
 			goto out;
+		axhvc_intercept_on = true;
 	}
+	/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
+	cancel_delayed_work(&axhvc_intercept_idle_work);
 	axhvc_nr_bound++;
 	hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
 out:
@@ -310,7 +353,8 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 	mutex_lock(&axhvc_kvm_lock);
 	hash_del_rcu(&vm->kvm_node);
 	if (!--axhvc_nr_bound)
-		axhvc_intercept_stop();
+		mod_delayed_work(system_long_wq, &axhvc_intercept_idle_work,
+				 AXHVC_INTERCEPT_LINGER);
 	mutex_unlock(&axhvc_kvm_lock);
 	/* The callback reads the table with preemption off: plain RCU. */
 	synchronize_rcu();
