@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +85,14 @@ static void pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* "PREEMPT" in uname -v: PREEMPT, PREEMPT_RT, PREEMPT_DYNAMIC. */
+static bool preemptible(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && strstr(u.version, "PREEMPT");
 }
 
 static void *vcpu_thread(void *arg)
@@ -241,9 +250,20 @@ TEST(rmmod_waits_for_the_intercept_tail)
 	/* After an oops in KVM_RUN the VM may never be freed: leave it. */
 	if (!ret && !bad) {
 		TH_LOG("the vCPU left KVM_RUN %.0f ms after it started", r.done_ms - t0);
-		/* Else the unload came too late to test anything. */
-		EXPECT_LT(t_closed, r.done_ms)
-			TH_LOG("the close returned only after the vCPU had left axhvc");
+		/*
+		 * Did the unload start with half the spin to go? Without
+		 * preemption the spinning CPU holds up what the close waits
+		 * for (SRCU's and per-CPU work): there it never does, and the
+		 * race cannot happen either.
+		 */
+		if (t_closed < r.done_ms - DELAY_MS / 2) {
+			TH_LOG("the unload started while the vCPU was in the handler's tail");
+		} else if (preemptible()) {
+			EXPECT_LT(t_closed, r.done_ms - DELAY_MS / 2)
+				TH_LOG("the close returned only after the vCPU had left axhvc");
+		} else {
+			TH_LOG("not preemptible: the close waited for the spin, no race to test");
+		}
 		EXPECT_EQ(0, r.ret) TH_LOG("the guest did not finish");
 		/* Answered by axhvc before the unload: 0. */
 		EXPECT_EQ(0, r.vcpu->report.args[0]);
