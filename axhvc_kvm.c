@@ -84,6 +84,7 @@ static const struct kernel_param_ops axhvc_test_delay_ops = {
 
 module_param_cb(test_intercept_delay_ms, &axhvc_test_delay_ops,
 		&test_intercept_delay_ms, 0600);
+__MODULE_PARM_TYPE(test_intercept_delay_ms, "uint");
 MODULE_PARM_DESC(test_intercept_delay_ms,
 		 "For tests only: delay of each intercepted call, in ms (0..2000, default 0)");
 
@@ -139,8 +140,9 @@ static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 
 #if AXHVC_HAVE_INTERCEPT
 /*
- * Test only: busy for @ms without a schedule point, so that no flavour of
- * RCU sees a quiescent state: what a vCPU preempted here looks like.
+ * Test only: busy for @ms without a schedule point of its own, like a vCPU
+ * preempted or held up by interrupts here: no voluntary switch for RCU
+ * Tasks, and without preemption no quiescent state for RCU either.
  */
 static noinline void axhvc_test_spin(unsigned int ms)
 {
