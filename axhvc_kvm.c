@@ -12,16 +12,22 @@
  * to axhvc_intercept_hvc(), which has the same prototype and return
  * convention (1: resume the guest, 0: exit to userspace with vcpu->run
  * filled in). Every other call, and every call of every other VM, runs KVM's
- * own handler unchanged. The ops is registered only while a VM is bound.
+ * own handler unchanged. The ops is registered at the first bind and kept
+ * until no VM has been bound for AXHVC_INTERCEPT_LINGER, so that a VMM
+ * creating and closing VMs in a loop does not patch kernel text (and stop
+ * every CPU) each time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/arm-smccc.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
+#include <linux/moduleparam.h>
 #include <linux/srcu.h>
+#include <linux/workqueue.h>
 #include <asm/esr.h>
 #include <asm/kvm_emulate.h>
 
@@ -36,16 +42,51 @@
 
 /*
  * axhvc_kvm_lock protects additions to and removals from axhvc_kvm_bound,
- * axhvc_nr_bound, and the registration of axhvc_intercept_ops.
+ * axhvc_nr_bound, and axhvc_intercept_on with the registration of
+ * axhvc_intercept_ops it stands for.
  */
 static DEFINE_MUTEX(axhvc_kvm_lock);
 /* Bound VMs by struct kvm; read under RCU (sched) by the ftrace callback. */
 static DEFINE_HASHTABLE(axhvc_kvm_bound, 6);
 static unsigned int axhvc_nr_bound;
+static bool axhvc_intercept_on;
+/*
+ * How long the ops stays registered after the last unbind: long enough for
+ * a VMM restarting its VMs, short enough that unbound VMs do not pay the
+ * callback's tax for long (Documentation/overview.rst).
+ */
+#define AXHVC_INTERCEPT_LINGER	(5 * HZ)
+static void axhvc_intercept_idle(struct work_struct *work);
+static DECLARE_DELAYED_WORK(axhvc_intercept_idle_work, axhvc_intercept_idle);
 /* Intercepted calls in flight; unbinding waits for them. */
 DEFINE_STATIC_SRCU(axhvc_intercept_srcu);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
 static bool axhvc_intercept_ok;
+
+/*
+ * For tests only (intercept_unload_test): each intercepted call sleeps this
+ * long before leaving axhvc_intercept_srcu, as a call waiting for guest
+ * memory may, and then spins as long after it, as a vCPU held up in the
+ * handler's last instructions. 0 (the default) turns it off.
+ */
+#define AXHVC_TEST_DELAY_MAX_MS	2000
+static unsigned int test_intercept_delay_ms;
+
+static int axhvc_test_delay_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, AXHVC_TEST_DELAY_MAX_MS);
+}
+
+static const struct kernel_param_ops axhvc_test_delay_ops = {
+	.set	= axhvc_test_delay_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(test_intercept_delay_ms, &axhvc_test_delay_ops,
+		&test_intercept_delay_ms, 0600);
+__MODULE_PARM_TYPE(test_intercept_delay_ms, "uint");
+MODULE_PARM_DESC(test_intercept_delay_ms,
+		 "For tests only: delay of each intercepted call, in ms (0..2000, default 0)");
 
 bool axhvc_kvm_intercept_supported(void)
 {
@@ -53,11 +94,15 @@ bool axhvc_kvm_intercept_supported(void)
 }
 
 /**
- * axhvc_kvm_get_from_fd() - the KVM VM behind a file descriptor
- * @fd: a descriptor returned by KVM_CREATE_VM
+ * axhvc_kvm_get_from_fd() - the caller's KVM VM behind a file descriptor
+ * @fd: a descriptor returned by KVM_CREATE_VM in the calling process
  *
- * Return: the VM with a reference held, or ERR_PTR(-EBADF) if @fd is not a
- * KVM VM.
+ * A KVM VM fd can be passed to another process (SCM_RIGHTS, fork); only the
+ * VM's own process, whose mm KVM recorded at KVM_CREATE_VM (and against
+ * which KVM checks its own ioctls), may bind it.
+ *
+ * Return: the VM with a reference held, ERR_PTR(-EBADF) if @fd is not a
+ * KVM VM, or ERR_PTR(-EPERM) if the VM belongs to another process.
  */
 struct kvm *axhvc_kvm_get_from_fd(int fd)
 {
@@ -68,7 +113,10 @@ struct kvm *axhvc_kvm_get_from_fd(int fd)
 		return kvm;
 	if (file_is_kvm(fd_file(f))) {
 		kvm = fd_file(f)->private_data;
-		kvm_get_kvm(kvm);
+		if (kvm->mm == current->mm)
+			kvm_get_kvm(kvm);
+		else
+			kvm = ERR_PTR(-EPERM);
 	}
 	fdput(f);
 	return kvm;
@@ -91,11 +139,25 @@ static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 }
 
 #if AXHVC_HAVE_INTERCEPT
+/*
+ * Test only: busy for @ms without a schedule point of its own, like a vCPU
+ * preempted or held up by interrupts here: no voluntary switch for RCU
+ * Tasks, and without preemption no quiescent state for RCU either.
+ */
+static noinline void axhvc_test_spin(unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	while (time_before(jiffies, end))
+		cpu_relax();
+}
+
 static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 {
 	struct axhvc_call call;
 	struct axhvc_vm *vm;
 	int i, idx, verdict;
+	unsigned int delay;
 	u64 ret;
 
 	idx = srcu_read_lock(&axhvc_intercept_srcu);
@@ -115,7 +177,12 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	call.vcpu_id = vcpu->vcpu_id;
 	call.route = AXHVC_ROUTE_INTERCEPT;
 	verdict = axhvc_dispatch(&call, &ret);
+	delay = READ_ONCE(test_intercept_delay_ms);
+	if (unlikely(delay))
+		msleep(delay);
 	srcu_read_unlock(&axhvc_intercept_srcu, idx);
+	if (unlikely(delay))
+		axhvc_test_spin(delay);
 
 	if (verdict == AXHVC_CALL_TO_VMM) {
 		/* Exactly the exit KVM's SMCCC filter gives the forwarded route. */
@@ -167,6 +234,17 @@ static void axhvc_intercept_stop(void)
 	unregister_ftrace_function(&axhvc_intercept_ops);
 }
 
+/* AXHVC_INTERCEPT_LINGER after the last unbind, unless a VM is bound again. */
+static void axhvc_intercept_idle(struct work_struct *work)
+{
+	mutex_lock(&axhvc_kvm_lock);
+	if (!axhvc_nr_bound && axhvc_intercept_on) {
+		axhvc_intercept_stop();
+		axhvc_intercept_on = false;
+	}
+	mutex_unlock(&axhvc_kvm_lock);
+}
+
 int axhvc_kvm_init(void)
 {
 	int ret;
@@ -182,6 +260,28 @@ int axhvc_kvm_init(void)
 
 void axhvc_kvm_exit(void)
 {
+	/* Every VM is gone (their fds pin the module): nothing re-arms it. */
+	cancel_delayed_work_sync(&axhvc_intercept_idle_work);
+	mutex_lock(&axhvc_kvm_lock);
+	if (axhvc_intercept_on) {
+		axhvc_intercept_stop();
+		axhvc_intercept_on = false;
+	}
+	mutex_unlock(&axhvc_kvm_lock);
+	/*
+	 * Unbinding waited for intercepted calls only up to their
+	 * srcu_read_unlock(): a vCPU may still be in axhvc_intercept_hvc()'s
+	 * last instructions, or in its first ones before srcu_read_lock(),
+	 * preempted there, on this module's text. Neither stretch has a
+	 * schedule point, and synchronize_rcu_tasks() returns only after every
+	 * task has been through a voluntary context switch or user mode.
+	 * Without CONFIG_TASKS_RCU (which is only built for PREEMPTION kernels)
+	 * it is synchronize_rcu() (include/linux/rcupdate.h), and that is
+	 * enough there: a task that cannot be preempted leaves its CPU only
+	 * at a schedule point, so that CPU reports no quiescent state until
+	 * the task is out of those instructions.
+	 */
+	synchronize_rcu_tasks();
 	ftrace_free_filter(&axhvc_intercept_ops);
 }
 #else
@@ -191,6 +291,10 @@ static int axhvc_intercept_start(void)
 }
 
 static void axhvc_intercept_stop(void)
+{
+}
+
+static void axhvc_intercept_idle(struct work_struct *work)
 {
 }
 
@@ -209,6 +313,9 @@ void axhvc_kvm_exit(void)
  * axhvc_kvm_bind() - start serving @vm's hypercalls inside KVM
  * @vm: a VM with %AXHVC_VM_F_INTERCEPT and its @kvm set
  *
+ * Registers the ftrace ops unless it is still registered from an earlier
+ * bind (see AXHVC_INTERCEPT_LINGER).
+ *
  * Return: 0, -EEXIST if the KVM VM is bound to another axhvc VM, or the
  * error of registering the ftrace ops.
  */
@@ -221,11 +328,14 @@ int axhvc_kvm_bind(struct axhvc_vm *vm)
 		ret = -EEXIST;
 		goto out;
 	}
-	if (!axhvc_nr_bound) {
+	if (!axhvc_intercept_on) {
 		ret = axhvc_intercept_start();
 		if (ret)
 			goto out;
+		axhvc_intercept_on = true;
 	}
+	/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
+	cancel_delayed_work(&axhvc_intercept_idle_work);
 	axhvc_nr_bound++;
 	hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
 out:
@@ -245,7 +355,8 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 	mutex_lock(&axhvc_kvm_lock);
 	hash_del_rcu(&vm->kvm_node);
 	if (!--axhvc_nr_bound)
-		axhvc_intercept_stop();
+		mod_delayed_work(system_long_wq, &axhvc_intercept_idle_work,
+				 AXHVC_INTERCEPT_LINGER);
 	mutex_unlock(&axhvc_kvm_lock);
 	/* The callback reads the table with preemption off: plain RCU. */
 	synchronize_rcu();

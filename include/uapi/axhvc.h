@@ -112,7 +112,8 @@ struct axhvc_api_version {
  * @ivc_size: in: size of the IVC window in bytes (page aligned; 0: none).
  * @flags: in: AXHVC_VM_F_* flags.
  * @kvm_fd: in: with %AXHVC_VM_F_INTERCEPT, an fd of the KVM VM (from
- *	KVM_CREATE_VM) whose hypercalls axhvc serves; otherwise must be 0.
+ *	KVM_CREATE_VM in the calling process) whose hypercalls axhvc serves;
+ *	otherwise must be 0.
  * @reserved: in: must be 0.
  */
 struct axhvc_vm_config {
@@ -144,6 +145,8 @@ struct axhvc_vm_config {
  * * ``EINVAL`` - unknown flag, non-zero reserved field, @kvm_fd given without
  *   %AXHVC_VM_F_INTERCEPT, or an IVC window that is not page aligned or wraps;
  * * ``EBADF`` - %AXHVC_VM_F_INTERCEPT with a @kvm_fd that is not a KVM VM;
+ * * ``EPERM`` - %AXHVC_VM_F_INTERCEPT with a KVM VM that another process
+ *   created (an fd passed on by SCM_RIGHTS or inherited across fork());
  * * ``EEXIST`` - @vm_id is registered already, or the KVM VM is bound to
  *   another axhvc VM;
  * * ``EOPNOTSUPP`` - %AXHVC_VM_F_INTERCEPT on a kernel where axhvc cannot

@@ -5,7 +5,7 @@
  * prints a table of min/median/max over interleaved rounds and the ratios
  * the goals are stated in (Documentation/axhvc.rst, "Benchmarks").
  *
- *   axhvc_bench [-r ROUNDS] [-s SECTIONS]   SECTIONS: a subset of "12345"
+ *   axhvc_bench [-r ROUNDS] [-s SECTIONS]   SECTIONS: a subset of "123456"
  *
  * Section 2 unloads and reloads axhvc.ko (AXHVC_BENCH_KO, default
  * /axhvc/axhvc.ko): run it as root with nothing else using the module.
@@ -867,9 +867,80 @@ static void bench_pair(bool ivc, bool bell)
 	close(axfd);
 }
 
+/* ---- 6: create/close of a VM bound with the intercept ---- */
+
+#define CHURN_MS	1000
+#define ID_CHURN	6
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * KVM VMs created and closed per second for CHURN_MS, each bound to axhvc
+ * with the intercept (AXHVC_CREATE_VM, then close) when @axfd >= 0.
+ */
+static double churn_rate(int kvm, int axfd)
+{
+	struct axhvc_vm_config conf = {
+		.vm_id = ID_CHURN, .flags = AXHVC_VM_F_INTERCEPT,
+	};
+	double t0 = now_s(), t;
+	unsigned long n = 0;
+	int vm, vmfd;
+
+	do {
+		do
+			vm = ioctl(kvm, KVM_CREATE_VM, 0);
+		while (vm < 0 && errno == EINTR);
+		CHECK(vm >= 0, "KVM_CREATE_VM");
+		if (axfd >= 0) {
+			conf.kvm_fd = vm;
+			vmfd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
+			CHECK(vmfd >= 0, "AXHVC_CREATE_VM (intercept)");
+			close(vmfd);
+		}
+		close(vm);
+		n++;
+		t = now_s() - t0;
+	} while (t < CHURN_MS / 1e3);
+	return n / t;
+}
+
+static void bench_churn(void)
+{
+	struct row plain = { .name = "KVM_CREATE_VM + close (no axhvc)",
+			     .unit = "VMs/s", .higher_better = true };
+	struct row bound = { .name = "... + AXHVC_CREATE_VM intercept + close",
+			     .unit = "VMs/s", .higher_better = true };
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int axfd = open_axhvc();
+	unsigned int r;
+
+	CHECK(kvm >= 0, "open /dev/kvm");
+	/* One warm-up round, not counted; then the cases interleaved. */
+	for (r = 0; r <= rounds; r++) {
+		double a = churn_rate(kvm, -1), b = churn_rate(kvm, axfd);
+
+		if (r) {
+			row_add(&plain, a);
+			row_add(&bound, b);
+		}
+	}
+	print_header("6. create/close of a KVM VM, with and without an intercept binding (VMs/s)");
+	print_row(&plain, &plain);
+	print_row(&bound, &plain);
+	close(axfd);
+	close(kvm);
+}
+
 int main(int argc, char **argv)
 {
-	const char *sections = "12345", *why;
+	const char *sections = "123456", *why;
 	struct utsname u;
 	time_t t0 = time(NULL);
 	int opt;
@@ -913,6 +984,8 @@ int main(int argc, char **argv)
 		bench_scale();
 	if (strchr(sections, '4') || strchr(sections, '5'))
 		bench_pair(strchr(sections, '4'), strchr(sections, '5'));
+	if (strchr(sections, '6'))
+		bench_churn();
 	printf("\ngoals\n%s", goals);
 	printf("axhvc bench: done in %ld s\n", (long)(time(NULL) - t0));
 	return 0;

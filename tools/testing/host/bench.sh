@@ -6,7 +6,7 @@
 # and run axhvc_bench there. The table is printed and kept in
 # build/bench/<kernel>-table.txt, the whole console in
 # build/bench/<kernel>-console.log. AXHVC_BENCH_ROUNDS and
-# AXHVC_BENCH_SECTIONS (a subset of 12345) are passed to the program.
+# AXHVC_BENCH_SECTIONS (a subset of 123456) are passed to the program.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 host=$top/tools/testing/host
@@ -24,7 +24,7 @@ debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image ;;
 esac
 "$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir"
 log "booting the emulated arm64 KVM host; the bench takes a few minutes"
-AXHVC_APPEND="axhvc_bench_rounds=${AXHVC_BENCH_ROUNDS:-9} axhvc_bench_sections=${AXHVC_BENCH_SECTIONS:-12345} ${AXHVC_APPEND:-}" \
+AXHVC_APPEND="axhvc_bench_rounds=${AXHVC_BENCH_ROUNDS:-9} axhvc_bench_sections=${AXHVC_BENCH_SECTIONS:-123456} ${AXHVC_APPEND:-}" \
 	"$host/run-qemu.sh" "$image" "$out/$kernel.cpio" bench "${AXHVC_BENCH_TIMEOUT:-2400}" \
 	>"$out/$kernel-console.log" || true
 sed -n '/^axhvc-host: begin bench/,/^axhvc-host: end bench/p' "$out/$kernel-console.log" |

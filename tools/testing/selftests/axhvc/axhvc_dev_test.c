@@ -238,6 +238,58 @@ out:
 	close(kvm);
 }
 
+/*
+ * A KVM VM fd handed to another process (inherited here; SCM_RIGHTS is the
+ * same) does not let that process bind the VM: only the VM's own process,
+ * the one whose mm KVM recorded, may.
+ */
+TEST_F(dev, intercept_binding_other_process_is_eperm)
+{
+	struct axhvc_api_version v = { 0 };
+	struct axhvc_vm_config conf = { .vm_id = 10, .flags = AXHVC_VM_F_INTERCEPT };
+	int kvm, kvm_vm, vmfd, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, ioctl(self->fd, AXHVC_GET_API_VERSION, &v));
+	if (!(v.features & AXHVC_FEATURE_INTERCEPT))
+		SKIP(return, "no intercept on this kernel");
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		SKIP(return, "/dev/kvm: %s", strerror(errno));
+	kvm_vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	ASSERT_LE(0, kvm_vm);
+	conf.kvm_fd = kvm_vm;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Its own /dev/axhvc, its own mm, the parent's KVM VM. */
+		int fd = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			_exit(2);
+		vmfd = create_vm(fd, &conf);
+		if (vmfd >= 0)
+			_exit(3);
+		_exit(vmfd == -EPERM ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("child: %s", WEXITSTATUS(status) == 3 ?
+		       "bound another process's KVM VM" :
+		       WEXITSTATUS(status) == 2 ? "cannot open " AXHVC_DEV :
+		       "AXHVC_CREATE_VM failed, but not with EPERM");
+
+	/* The VM's own process still can, with the same id: nothing was left. */
+	vmfd = create_vm(self->fd, &conf);
+	EXPECT_LE(0, vmfd) TH_LOG("parent's bind: %s", strerror(-vmfd));
+	if (vmfd >= 0)
+		close(vmfd);
+	close(kvm_vm);
+	close(kvm);
+}
+
 #define TESTHW_GIC	"/sys/kernel/debug/axhvc_testhw/gic"
 /* QEMU virt (gic-version=3): the emulated test host's GIC. */
 #define VIRT_GICD	0x08000000ULL

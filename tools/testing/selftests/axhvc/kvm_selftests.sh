@@ -19,7 +19,10 @@ VM_ID=4242
 KVM_TIMEOUT=${KVM_SELFTEST_TIMEOUT:-300}
 BIND_TIMEOUT=120
 STOP_TIMEOUT=30
-# While a VM is bound, axhvc's ftrace ops sits on this function.
+# Seconds for the ops to go after the last unbind: its 5 s and some slack.
+OFF_TIMEOUT=15
+# While a VM is bound, and for 5 s after the last unbind (axhvc_kvm.c,
+# AXHVC_INTERCEPT_LINGER), axhvc's ftrace ops sits on this function.
 # KVM's SMCCC handler; kvm_hvc_call_handler before Linux 6.4 (axhvc_compat.h).
 TARGET=kvm_smccc_call_handler
 grep -q " kvm_hvc_call_handler\$" /proc/kallsyms 2>/dev/null && TARGET=kvm_hvc_call_handler
@@ -104,7 +107,8 @@ bound_ok()
 	return 0
 }
 
-# bystander_stop - SIGTERM; it must unbind, exit 0 and leave no ftrace ops.
+# bystander_stop - SIGTERM; it must unbind, exit 0, and its ftrace ops must
+# be gone a few seconds later.
 bystander_stop()
 {
 	if ! kill -0 "$bpid" 2>/dev/null; then
@@ -131,10 +135,16 @@ bystander_stop()
 		ktap_print_msg "axhvc_bystander: exit $brc after SIGTERM"
 		return 1
 	fi
+	i=0
+	while ! intercept_off && [ $i -lt $OFF_TIMEOUT ]; do
+		sleep 1
+		i=$((i + 1))
+	done
 	if ! intercept_off; then
-		ktap_print_msg "no VM bound, but an ftrace ops is still on $TARGET"
+		ktap_print_msg "no VM bound for $OFF_TIMEOUT s, but an ftrace ops is still on $TARGET"
 		return 1
 	fi
+	ktap_print_msg "the ftrace ops left $TARGET about $i s after the last unbind"
 }
 
 reload_ok() { rmmod axhvc && insmod "$KO" && [ -c /dev/axhvc ]; }
