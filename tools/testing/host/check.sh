@@ -105,9 +105,9 @@ for kernel in ${AXHVC_KERNELS:-stock debug stock61}; do
 		continue
 	fi
 	case $kernel in
-	stock)	image=$("$host/fetch-debian.sh")/vmlinuz; limit=900 ;;
-	stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz; limit=900 ;;
-	debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image; limit=1500 ;;
+	stock)	image=$("$host/fetch-debian.sh")/vmlinuz; limit=1500 ;;
+	stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz; limit=1500 ;;
+	debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image; limit=2700 ;;
 	esac
 	"$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir" || die "mkinitramfs failed"
 	expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
