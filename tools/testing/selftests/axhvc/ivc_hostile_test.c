@@ -89,9 +89,17 @@ static void hvm_destroy(struct hvm *v)
 	v->vmfd = -1;
 }
 
+/* Scratch u64 @n of a VM's pointer-argument page, by GPA and by address. */
 #define PTR(v, n)	((v)->buf + 8 * (n))
-#define VAL(v, n)	(*(__u64 *)vmm_gpa_to_hva((v)->vm, PTR(v, n)))
-#define ON(v, res, ...)	CALL_ON((v)->vcpu, (v)->vmfd, res, __VA_ARGS__)
+#define VAL(v, n)	(*hvm_u64(v, n))
+#define ON(v, res, ...)	({						\
+	struct hvm *__v = (v);						\
+	CALL_ON(__v->vcpu, __v->vmfd, res, __VA_ARGS__); })
+
+static __u64 *hvm_u64(struct hvm *v, unsigned int n)
+{
+	return vmm_gpa_to_hva(v->vm, PTR(v, n));
+}
 
 static long now_ms(void)
 {
@@ -132,6 +140,9 @@ static int read_deadline(int fd, long ms)
 	return c;
 }
 
+#define NO_UFFD_UNPRIV	"kernel-fault userfaultfd is root's (vm.unprivileged_userfaultfd=0)"
+#define NO_UFFD_WP	"no uffd-wp for guest RAM here (arm64 has it from Linux 6.10)"
+
 /*
  * A userfaultfd that catches the kernel's own accesses (not
  * UFFD_USER_MODE_ONLY: axhvc writes guest memory from the kernel). Returns
@@ -146,9 +157,7 @@ static int uffd_wp_open(const char **why)
 	int fd = syscall(__NR_userfaultfd, O_CLOEXEC);
 
 	if (fd < 0) {
-		*why = errno == EPERM ?
-		       "userfaultfd for kernel faults is root's only (vm.unprivileged_userfaultfd=0)" :
-		       "no userfaultfd in this kernel";
+		*why = errno == EPERM ? NO_UFFD_UNPRIV : "no userfaultfd in this kernel";
 		return -errno;
 	}
 	if (ioctl(fd, UFFDIO_API, &api)) {
@@ -222,7 +231,7 @@ static void stalled_vmm(struct __test_metadata *_metadata, int axfd,
 	w.uffd = uffd_wp_open(&why);
 	if (w.uffd < 0 || uffd_wp_page(w.uffd, page)) {
 		if (!why)
-			why = "userfaultfd cannot write-protect guest RAM here (arm64 has uffd-wp from Linux 6.10)";
+			why = NO_UFFD_WP;
 		if (write(up, "s", 1) != 1 || write(up, why, strlen(why) + 1) < 0)
 			_exit(3);
 		_exit(0);
@@ -343,7 +352,8 @@ static void stall_test(struct __test_metadata *_metadata, bool intercept)
 		waitpid(other, &status, 0);
 	}
 	ASSERT_LT(0, other);
-	EXPECT_LE(0, hc_ms) TH_LOG("another VM's publish/subscribe/notify hung behind the stalled VMM");
+	EXPECT_LE(0, hc_ms)
+		TH_LOG("another VM's publish/subscribe/notify hung behind the stalled VMM");
 	EXPECT_LE(0, close_ms) TH_LOG("another VMM could not close its VMs while one is stalled");
 	EXPECT_TRUE(other_done && WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("other VMM: status %#x", status);
@@ -392,7 +402,7 @@ TEST_F_TIMEOUT(hostile, stall_forwarded, 120)
 #define CGROUP_TINY	CGROUP_ROOT "/axhvc-tiny-window-test"
 #define TINY_MEMCG_MAX	(64L << 20)
 #define TINY_CALLS	64
-#define HUGE_CHANNEL	(1ULL << 30)
+#define HUGE_CHANNEL	(1024ULL << 20)
 
 static int cg_write(const char *path, const char *val)
 {
@@ -418,11 +428,11 @@ static long cg_read(const char *dir, const char *file, const char *key)
 		char k[64];
 		long n;
 
-		if (!key && sscanf(line, "%ld", &n) == 1) {
-			v = n;
+		if (!key) {
+			v = strtol(line, NULL, 10);
 			break;
 		}
-		if (key && sscanf(line, "%63s %ld", k, &n) == 2 && !strcmp(k, key)) {
+		if (sscanf(line, "%63s %ld", k, &n) == 2 && !strcmp(k, key)) {
 			v = n;
 			break;
 		}
@@ -542,7 +552,7 @@ TEST_F_TIMEOUT(hostile, publish_checks_before_allocating, 120)
 	ooms = cg_read(CGROUP_TINY, "memory.events", "oom");
 	axhvc_set_param("max_channel_size", old);
 	rmdir(CGROUP_TINY);
-	ksft_print_msg("tiny window: memory.current %ld KiB before, memory.peak %ld KiB, %ld OOM events\n",
+	ksft_print_msg("tiny window: memory.current %ld KiB before, peak %ld KiB, %ld OOMs\n",
 		       before / 1024, after / 1024, ooms);
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("child status %#x (exit 10: a huge publish was not ENOSPC)", status);
