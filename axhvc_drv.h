@@ -53,6 +53,8 @@ enum axhvc_route {
  * @hc_errors: hypercalls that returned an error to the guest.
  * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
  * @kvm_node: in axhvc_kvm.c's table of bound VMs, while bound.
+ * @intercept_calls: intercepted calls of this VM in flight; unbinding the
+ *	VM waits for none.
  * @refs: references to the VM; its fd holds the first. (Intercepted calls
  *	in flight are waited for by axhvc_kvm_unbind() instead.)
  * @regions_lock: serialises additions to @regions.
@@ -102,6 +104,7 @@ struct axhvc_vm {
 	atomic64_t hc_errors;
 	struct kvm *kvm;
 	struct hlist_node kvm_node;
+	atomic_t intercept_calls;
 	struct kref refs;
 	struct mutex regions_lock;	/* serialises additions to regions */
 	unsigned int nr_regions;

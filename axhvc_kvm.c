@@ -21,7 +21,7 @@
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
-#include <linux/srcu.h>
+#include <linux/wait_bit.h>
 #include <asm/esr.h>
 #include <asm/kvm_emulate.h>
 
@@ -42,8 +42,6 @@ static DEFINE_MUTEX(axhvc_kvm_lock);
 /* Bound VMs by struct kvm; read under RCU (sched) by the ftrace callback. */
 static DEFINE_HASHTABLE(axhvc_kvm_bound, 6);
 static unsigned int axhvc_nr_bound;
-/* Intercepted calls in flight; unbinding waits for them. */
-DEFINE_STATIC_SRCU(axhvc_intercept_srcu);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
 static bool axhvc_intercept_ok;
 
@@ -95,16 +93,21 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 {
 	struct axhvc_call call;
 	struct axhvc_vm *vm;
-	int i, idx, verdict;
+	int i, verdict;
 	u64 ret;
 
-	idx = srcu_read_lock(&axhvc_intercept_srcu);
+	/*
+	 * Count the call in the VM itself, not in anything host-wide: a call
+	 * may wait on its VMM's memory for as long as that memory makes it
+	 * (userfaultfd), and only this VM's unbinding may wait for it.
+	 */
 	rcu_read_lock();
 	vm = axhvc_kvm_lookup(vcpu->kvm);
+	if (vm)
+		atomic_inc(&vm->intercept_calls);
 	rcu_read_unlock();
 	if (!vm) {
 		/* Unbound since the callback looked: answer as KVM does unfiltered. */
-		srcu_read_unlock(&axhvc_intercept_srcu, idx);
 		vcpu_set_reg(vcpu, 0, SMCCC_RET_NOT_SUPPORTED);
 		return 1;
 	}
@@ -115,7 +118,9 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	call.vcpu_id = vcpu->vcpu_id;
 	call.route = AXHVC_ROUTE_INTERCEPT;
 	verdict = axhvc_dispatch(&call, &ret);
-	srcu_read_unlock(&axhvc_intercept_srcu, idx);
+	/* @vm may be freed from here on; wake_up_var() only hashes the address. */
+	if (atomic_dec_and_test(&vm->intercept_calls))
+		wake_up_var(&vm->intercept_calls);
 
 	if (verdict == AXHVC_CALL_TO_VMM) {
 		/* Exactly the exit KVM's SMCCC filter gives the forwarded route. */
@@ -247,7 +252,10 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 	if (!--axhvc_nr_bound)
 		axhvc_intercept_stop();
 	mutex_unlock(&axhvc_kvm_lock);
-	/* The callback reads the table with preemption off: plain RCU. */
+	/*
+	 * The callback reads the table with preemption off: plain RCU. After
+	 * it, no new call can find @vm, and every call that did is counted.
+	 */
 	synchronize_rcu();
-	synchronize_srcu(&axhvc_intercept_srcu);
+	wait_var_event(&vm->intercept_calls, !atomic_read(&vm->intercept_calls));
 }
