@@ -113,17 +113,22 @@ static long now_ms(void)
  * Wait up to @ms for child @pid: true with *@status when it ended. A child
  * stuck in the kernel (D state) is not reaped, and the caller fails.
  */
+static int wait_errno;
+
 static bool wait_deadline(pid_t pid, int *status, long ms)
 {
 	long end = now_ms() + ms;
 
+	wait_errno = 0;
 	do {
 		pid_t r = waitpid(pid, status, WNOHANG);
 
 		if (r == pid)
 			return true;
-		if (r < 0)
+		if (r < 0) {
+			wait_errno = errno;
 			return false;
+		}
 		usleep(10000);
 	} while (now_ms() < end);
 	return false;
@@ -280,6 +285,27 @@ static void other_vmm(struct __test_metadata *_metadata, int axfd,
 	_exit(0);
 }
 
+/* Log where process @pid waits in the kernel (its stack needs root). */
+static void log_wait(struct __test_metadata *_metadata, pid_t pid)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	TH_LOG("%d waits in:\n%s", pid, buf);
+}
+
 static bool ivc_stats_settle(long c, long m, long p)
 {
 	long nc, nm, np;
@@ -295,7 +321,7 @@ static bool ivc_stats_settle(long c, long m, long p)
 
 static void stall_test(struct __test_metadata *_metadata, bool intercept)
 {
-	int axfd, sp[2], op[2], status = 0, c;
+	int axfd, sp[2], op[2], status = 0, ostatus = 0, c;
 	pid_t stalled, other;
 	char skip_msg[160] = "";
 	long t0, hc_ms = -1, close_ms = -1;
@@ -339,7 +365,11 @@ static void stall_test(struct __test_metadata *_metadata, bool intercept)
 		if (hc_ms >= 0 && read_deadline(op[0], OTHERS_DEADLINE_MS) == 'c')
 			close_ms = now_ms() - t0;
 	}
-	other_done = other > 0 && wait_deadline(other, &status, OTHERS_DEADLINE_MS / 2);
+	other_done = other > 0 && wait_deadline(other, &ostatus, OTHERS_DEADLINE_MS / 2);
+	if (other > 0 && !other_done) {
+		TH_LOG("other VMM not reaped: %s", strerror(wait_errno));
+		log_wait(_metadata, other);
+	}
 
 	/* Release the stalled VMM; the old module lets the others go only then. */
 	ASSERT_EQ(0, kill(stalled, SIGKILL));
@@ -349,14 +379,14 @@ static void stall_test(struct __test_metadata *_metadata, bool intercept)
 	TH_LOG("stalled VMM gone %ld ms after SIGKILL", now_ms() - t0);
 	if (other > 0 && !other_done) {
 		kill(other, SIGKILL);
-		waitpid(other, &status, 0);
+		waitpid(other, &ostatus, 0);
 	}
 	ASSERT_LT(0, other);
 	EXPECT_LE(0, hc_ms)
 		TH_LOG("another VM's publish/subscribe/notify hung behind the stalled VMM");
 	EXPECT_LE(0, close_ms) TH_LOG("another VMM could not close its VMs while one is stalled");
-	EXPECT_TRUE(other_done && WIFEXITED(status) && !WEXITSTATUS(status))
-		TH_LOG("other VMM: status %#x", status);
+	EXPECT_TRUE(other_done && WIFEXITED(ostatus) && !WEXITSTATUS(ostatus))
+		TH_LOG("other VMM: status %#x", ostatus);
 	TH_LOG("other tenant: hypercalls done in %ld ms, VMs closed after %ld ms",
 	       hc_ms, close_ms);
 	if (!geteuid()) {
@@ -522,6 +552,7 @@ TEST_F_TIMEOUT(hostile, publish_checks_before_allocating, 120)
 	if (!child) {
 		struct hc_result res;
 		struct hvm v;
+		__u64 x0;
 		int i;
 
 		snprintf(buf, sizeof(buf), "%d", getpid());
@@ -534,14 +565,19 @@ TEST_F_TIMEOUT(hostile, publish_checks_before_allocating, 120)
 		for (i = 0; i < TINY_CALLS; i++) {
 			VAL(&v, 0) = 0;
 			VAL(&v, 1) = HUGE_CHANNEL;
-			if (ON(&v, &res, AXHVC_HC_IVC_PUBLISH, i, PTR(&v, 0),
-			       PTR(&v, 1)) != (__u64)-ENOSPC)
+			x0 = ON(&v, &res, AXHVC_HC_IVC_PUBLISH, i, PTR(&v, 0), PTR(&v, 1));
+			if (x0 != (__u64)-ENOSPC) {
+				ksft_print_msg("publish of 1 GiB: %lld\n", (long long)x0);
 				_exit(10);
+			}
 		}
 		/* A page still fits. */
 		VAL(&v, 1) = 4096;
-		if (ON(&v, &res, AXHVC_HC_IVC_PUBLISH, 1000, PTR(&v, 0), PTR(&v, 1)))
+		x0 = ON(&v, &res, AXHVC_HC_IVC_PUBLISH, 1000, PTR(&v, 0), PTR(&v, 1));
+		if (x0) {
+			ksft_print_msg("publish of a page: %lld\n", (long long)x0);
 			_exit(11);
+		}
 		hvm_destroy(&v);
 		_exit(0);
 	}
