@@ -59,6 +59,8 @@ enum axhvc_route {
  * @hc_errors: hypercalls that returned an error to the guest.
  * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
  * @kvm_node: in axhvc_kvm.c's table of bound VMs, while bound.
+ * @intercept_calls: intercepted calls of this VM in flight; unbinding the
+ *	VM waits for none.
  * @refs: references to the VM; its fd holds the first. (Intercepted calls
  *	in flight are waited for by axhvc_kvm_unbind() instead.)
  * @regions_lock: serialises additions to @regions.
@@ -110,6 +112,7 @@ struct axhvc_vm {
 	atomic64_t hc_errors;
 	struct kvm *kvm;
 	struct hlist_node kvm_node;
+	atomic_t intercept_calls;
 	struct kref refs;
 	struct mutex regions_lock;	/* serialises additions to regions */
 	unsigned int nr_regions;
@@ -139,8 +142,23 @@ struct axhvc_vm {
 /* axhvc_vm.c */
 long axhvc_vm_create(const struct axhvc_vm_config __user *uconf);
 void axhvc_vm_put(struct axhvc_vm *vm);
-int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val);
-int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val);
+
+/**
+ * struct axhvc_guest_u64 - a u64 of guest memory, pinned for writing
+ * @page: the VMM's page that holds it, pinned
+ * @offset: the u64's offset in @page
+ * @dirty: written through axhvc_guest_u64_set()
+ */
+struct axhvc_guest_u64 {
+	struct page *page;
+	unsigned int offset;
+	bool dirty;
+};
+
+int axhvc_guest_pin_u64(struct axhvc_vm *vm, u64 gpa, struct axhvc_guest_u64 *g);
+u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g);
+void axhvc_guest_u64_set(struct axhvc_guest_u64 *g, u64 val);
+void axhvc_guest_unpin_u64(struct axhvc_guest_u64 *g);
 void axhvc_vm_exit(void);
 void axhvc_vm_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id, u64 key,
 			 u64 peer);
@@ -161,8 +179,8 @@ struct axhvc_call;
 long axhvc_ivc_call(const struct axhvc_call *call);
 void axhvc_ivc_vm_init(struct axhvc_vm *vm);
 void axhvc_ivc_vm_release(struct axhvc_vm *vm);
-void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
-			    u32 intid);
+int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
+			   u32 intid);
 struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff);
 int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim);
 int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr);
@@ -170,10 +188,11 @@ int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 		   u32 max, u32 *nr);
 int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 		  struct axhvc_channel_info *info, u64 *subs, u32 max);
-void axhvc_ivc_registry_lock(void);
+int __must_check axhvc_ivc_registry_lock(void);
+void axhvc_ivc_registry_sync(void);
 void axhvc_ivc_registry_unlock(void);
 void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
-void axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
+int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
 int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
 int axhvc_ivc_init(void);
@@ -274,6 +293,7 @@ int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 			axhvc_ivc_report_t report, void *ctx);
 int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
 int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
+u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers);
 int axhvc_vgic_check_fw(const struct axhvc_gic_fw *fw);
 int axhvc_vgic_describe(const struct axhvc_gic_fw *fw, u32 typer, u32 iidr,
 			struct axhvc_host_gic *gic);

@@ -31,20 +31,88 @@
 
 #include "axhvc_drv.h"
 
+/*
+ * Bounds of the module parameters: a value outside them is refused (EINVAL)
+ * rather than trusted, so that no size computed from them overflows (a
+ * channel's page count is an unsigned int).
+ */
+#define AXHVC_MAX_CHANNEL_SIZE		SZ_1G
+#define AXHVC_MAX_CHANNELS_PER_VM	65536U
+#define AXHVC_MAX_BYTES_PER_VM		(64ULL << 30)
+
+/* Set a ulong parameter to a page multiple in [PAGE_SIZE, @max]. */
+static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp,
+				 unsigned long max)
+{
+	unsigned long v;
+	int ret;
+
+	ret = kstrtoul(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < PAGE_SIZE || v > max || !PAGE_ALIGNED(v))
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned long *)kp->arg, v);
+	return 0;
+}
+
+static int axhvc_param_set_channel_size(const char *val,
+					const struct kernel_param *kp)
+{
+	return axhvc_param_set_pages(val, kp, AXHVC_MAX_CHANNEL_SIZE);
+}
+
+static int axhvc_param_set_bytes_per_vm(const char *val,
+					const struct kernel_param *kp)
+{
+	return axhvc_param_set_pages(val, kp, AXHVC_MAX_BYTES_PER_VM);
+}
+
+static int axhvc_param_set_channels_per_vm(const char *val,
+					   const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!v || v > AXHVC_MAX_CHANNELS_PER_VM)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops axhvc_channel_size_ops = {
+	.set = axhvc_param_set_channel_size,
+	.get = param_get_ulong,
+};
+
+static const struct kernel_param_ops axhvc_bytes_per_vm_ops = {
+	.set = axhvc_param_set_bytes_per_vm,
+	.get = param_get_ulong,
+};
+
+static const struct kernel_param_ops axhvc_channels_per_vm_ops = {
+	.set = axhvc_param_set_channels_per_vm,
+	.get = param_get_uint,
+};
+
 static unsigned long max_channel_size = SZ_4M;
-module_param(max_channel_size, ulong, 0644);
+module_param_cb(max_channel_size, &axhvc_channel_size_ops, &max_channel_size, 0644);
 MODULE_PARM_DESC(max_channel_size,
-		 "Largest channel granted to a publisher, in bytes (default 4 MiB)");
+		 "Largest channel granted to a publisher, in bytes: a page multiple, a page .. 1 GiB (default 4 MiB)");
 
 static unsigned int max_channels_per_vm = 4096;
-module_param(max_channels_per_vm, uint, 0644);
+module_param_cb(max_channels_per_vm, &axhvc_channels_per_vm_ops,
+		&max_channels_per_vm, 0644);
 MODULE_PARM_DESC(max_channels_per_vm,
-		 "Channels a VM may hold, published and subscribed (default 4096)");
+		 "Channels a VM may hold, published and subscribed: 1 .. 65536 (default 4096)");
 
 static unsigned long max_bytes_per_vm = SZ_256M;
-module_param(max_bytes_per_vm, ulong, 0644);
+module_param_cb(max_bytes_per_vm, &axhvc_bytes_per_vm_ops, &max_bytes_per_vm, 0644);
 MODULE_PARM_DESC(max_bytes_per_vm,
-		 "Bytes of channels a VM may hold, published and subscribed (default 256 MiB)");
+		 "Bytes of channels a VM may hold, published and subscribed: a page multiple, a page .. 64 GiB (default 256 MiB)");
 
 /* Name of a channel; no padding, so it hashes as raw bytes. */
 struct axhvc_chan_key {
@@ -127,8 +195,13 @@ struct axhvc_allowed {
  * (axhvc_maps), every channel and channel mapping, the counters below, and
  * each VM's ivc_maps list, usage, limits, allowlist and doorbell: a VM found
  * through a channel mapping under the lock is alive. It nests outside each
- * VM's window_lock, events_lock and irq_lock, and outside mmap_lock (guest
- * memory is written under it).
+ * VM's window_lock, events_lock and irq_lock.
+ *
+ * Every VM of the host takes it, so nothing that may wait on one tenant is
+ * done under it: no access to user or guest memory (results go to guest
+ * pages pinned beforehand, see axhvc_guest_pin_u64()) and no allocation
+ * bigger than a mapping. Hypercall and ioctl paths wait for it killably;
+ * only teardown waits uninterruptibly.
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
 
@@ -269,6 +342,20 @@ static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type,
 					    chan->name.key, peer->vm_id);
 }
 
+/*
+ * Could @vm take a mapping of @bytes more: its window, its channel count and
+ * its bytes? Without the lock it is a first check, before anything is
+ * allocated; axhvc_map_add() asks again under the lock.
+ */
+static bool axhvc_vm_may_hold(const struct axhvc_vm *vm, u64 bytes)
+{
+	u64 used = READ_ONCE(vm->ivc_bytes), max = READ_ONCE(vm->ivc_max_bytes);
+
+	return bytes <= vm->ivc_size &&
+	       READ_ONCE(vm->ivc_nr_channels) < READ_ONCE(vm->ivc_max_channels) &&
+	       bytes <= max - min(used, max);
+}
+
 /* Give @vm a mapping of @chan in its IVC window. */
 static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 					    struct axhvc_chan *chan,
@@ -278,8 +365,7 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 	int ret;
 
 	lockdep_assert_held(&axhvc_ivc_lock);
-	if (vm->ivc_nr_channels >= vm->ivc_max_channels ||
-	    axhvc_chan_bytes(chan) > vm->ivc_max_bytes - min(vm->ivc_bytes, vm->ivc_max_bytes))
+	if (!axhvc_vm_may_hold(vm, axhvc_chan_bytes(chan)))
 		return ERR_PTR(-ENOSPC);
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
@@ -302,7 +388,7 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 	list_add_tail(&map->vm_link, &vm->ivc_maps);
 	list_add_tail(&map->chan_link, &chan->maps);
 	WRITE_ONCE(vm->ivc_nr_channels, vm->ivc_nr_channels + 1);
-	vm->ivc_bytes += axhvc_chan_bytes(chan);
+	WRITE_ONCE(vm->ivc_bytes, vm->ivc_bytes + axhvc_chan_bytes(chan));
 	axhvc_nr_maps++;
 	return map;
 
@@ -330,7 +416,7 @@ static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 	list_del(&map->vm_link);
 	list_del(&map->chan_link);
 	WRITE_ONCE(vm->ivc_nr_channels, vm->ivc_nr_channels - 1);
-	vm->ivc_bytes -= axhvc_chan_bytes(chan);
+	WRITE_ONCE(vm->ivc_bytes, vm->ivc_bytes - axhvc_chan_bytes(chan));
 	axhvc_nr_maps--;
 	if (chan->pub_map == map) {
 		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
@@ -360,29 +446,39 @@ static u64 axhvc_map_gpa(const struct axhvc_chan_map *map)
  * @key: the channel's key
  * @want: the size asked for, in bytes, not 0
  * @report: hands the granted GPA and size to the caller, under the registry
- *	lock; if it fails, the publication is undone and its error returned
+ *	lock, so it must neither fault nor sleep; if it fails, the publication
+ *	is undone and its error returned
  * @ctx: for @report
  *
- * Return: 0 or a negative errno; a failed call leaves nothing behind.
+ * The size granted is checked against the VM's window and limits before
+ * the channel is allocated.
+ *
+ * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
+ * for the registry); a failed call leaves nothing behind.
  */
 VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 				       axhvc_ivc_report_t report, void *ctx)
 {
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
-	u64 limit;
+	u64 limit, bytes;
 	int ret;
 
 	if (!want)
 		return -EINVAL;
-	limit = max_t(u64, rounddown(READ_ONCE(max_channel_size), PAGE_SIZE),
-		      PAGE_SIZE);
-	chan = axhvc_chan_alloc(vm->vm_id, key,
-				PAGE_ALIGN(min(want, limit)) >> PAGE_SHIFT);
+	/* The parameter's setter keeps it a page multiple of at most 1 GiB. */
+	limit = READ_ONCE(max_channel_size);
+	bytes = PAGE_ALIGN(min(want, limit));
+	if (!axhvc_vm_may_hold(vm, bytes))
+		return -ENOSPC;
+	chan = axhvc_chan_alloc(vm->vm_id, key, bytes >> PAGE_SHIFT);
 	if (!chan)
 		return -ENOMEM;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock)) {
+		axhvc_chan_free(chan);
+		return -EINTR;
+	}
 	if (axhvc_chan_find(vm->vm_id, key)) {
 		ret = -EEXIST;
 		goto fail;
@@ -451,7 +547,8 @@ static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
  * @report: as for axhvc_ivc_publish()
  * @ctx: for @report
  *
- * Return: 0 or a negative errno; a failed call leaves nothing behind.
+ * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
+ * for the registry); a failed call leaves nothing behind.
  */
 VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
 					 u64 key, axhvc_ivc_report_t report,
@@ -467,7 +564,8 @@ VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
 	 */
 	if (!axhvc_chan_published(pub_id, key))
 		return -ENOENT;
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	chan = axhvc_chan_find(pub_id, key);
 	if (!chan) {
 		ret = -ENOENT;
@@ -504,7 +602,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_subscribe);
  * @key: the channel's key
  * @publisher: unpublish rather than unsubscribe
  *
- * Return: 0, or -ENOENT when @vm holds no such mapping.
+ * Return: 0, -ENOENT when @vm holds no such mapping, or -EINTR.
  */
 VISIBLE_IF_KUNIT int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
 				    bool publisher)
@@ -512,7 +610,8 @@ VISIBLE_IF_KUNIT int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	struct axhvc_chan_map *map;
 	int ret = 0;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	map = axhvc_vm_find_map(vm, pub_id, key, publisher);
 	if (map)
 		axhvc_map_del(map, false);
@@ -553,8 +652,8 @@ static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
  * The caller must be a member too: a VM cannot ring on a channel it is not
  * part of, nor learn whether the channel exists.
  *
- * Return: 0, -ENOENT when the caller or the target is not a member, or
- * -EOPNOTSUPP when the target has no doorbell.
+ * Return: 0, -ENOENT when the caller or the target is not a member,
+ * -EOPNOTSUPP when the target has no doorbell, or -EINTR.
  */
 VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
 				      u64 target)
@@ -562,7 +661,8 @@ VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	struct axhvc_chan_map *own, *map;
 	int ret = -ENOENT;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	own = axhvc_vm_any_map(vm, pub_id, key);
 	if (!own)
 		goto out;
@@ -590,21 +690,26 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
 /**
  * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
  * @vm: the VM
- * @ctx: an eventfd doorbell (a reference the VM takes over), or NULL
+ * @ctx: an eventfd doorbell (a reference the VM takes over on success), or
+ *	NULL
  * @intid: without @ctx, a guest INTID to raise through its route, or 0
+ *
+ * Return: 0, or -EINTR (nothing changed, @ctx is still the caller's).
  */
-void axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
-			    u32 intid)
+int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
+			   u32 intid)
 {
 	struct eventfd_ctx *old;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	old = vm->doorbell;
 	vm->doorbell = ctx;
 	vm->doorbell_intid = ctx ? 0 : intid;
 	mutex_unlock(&axhvc_ivc_lock);
 	if (old)
 		eventfd_ctx_put(old);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
 
@@ -617,18 +722,20 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
  * Limits apply to new publications and subscriptions; what the VM holds
  * already stays.
  *
- * Return: 0, or -EINVAL for a limit above the module's.
+ * Return: 0, -EINVAL for a limit above the module's, or -EINTR.
  */
 int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim)
 {
 	if (lim->max_channels > READ_ONCE(max_channels_per_vm) ||
 	    lim->max_bytes > READ_ONCE(max_bytes_per_vm))
 		return -EINVAL;
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
+	/* Read without the lock by axhvc_vm_may_hold(). */
 	if (lim->max_channels)
-		vm->ivc_max_channels = lim->max_channels;
+		WRITE_ONCE(vm->ivc_max_channels, lim->max_channels);
 	if (lim->max_bytes)
-		vm->ivc_max_bytes = lim->max_bytes;
+		WRITE_ONCE(vm->ivc_max_bytes, lim->max_bytes);
 	lim->max_channels = vm->ivc_max_channels;
 	lim->max_bytes = vm->ivc_max_bytes;
 	lim->nr_channels = vm->ivc_nr_channels;
@@ -646,7 +753,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_limits);
  *
  * Applies to new subscriptions; existing ones stay.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM or -EINTR.
  */
 int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
 {
@@ -660,7 +767,10 @@ int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
 		memcpy(allow->ids, ids, flex_array_size(allow, ids, nr));
 		sort(allow->ids, nr, sizeof(u64), axhvc_u64_cmp, NULL);
 	}
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock)) {
+		kfree(allow);
+		return -EINTR;
+	}
 	old = vm->ivc_allow;
 	vm->ivc_allow = allow;
 	mutex_unlock(&axhvc_ivc_lock);
@@ -696,7 +806,8 @@ static void axhvc_map_info(const struct axhvc_chan_map *map,
  * @max: room in @info
  * @nr: out: how many mappings the VM holds
  *
- * Return: 0, or -E2BIG when the VM holds more than @max (@nr tells how many).
+ * Return: 0, -E2BIG when the VM holds more than @max (@nr tells how many),
+ * or -EINTR.
  */
 int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 		   u32 max, u32 *nr)
@@ -704,7 +815,8 @@ int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 	struct axhvc_chan_map *map;
 	u32 n = 0;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	*nr = vm->ivc_nr_channels;
 	if (*nr <= max)
 		list_for_each_entry(map, &vm->ivc_maps, vm_link)
@@ -720,12 +832,12 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list);
  * @pub_id: the channel's publisher
  * @key: the channel's key
  * @info: out: the VM's mapping (its own publication first)
- * @subs: out: up to @max subscriber VM ids
+ * @subs: out: up to @max subscriber VM ids (NULL when @max is 0)
  * @max: room in @subs
  *
- * Return: 0, -ENOENT when the VM holds no mapping of the channel, or
- * -E2BIG when the channel has more than @max subscribers
- * (@info->nr_subscribers tells how many).
+ * Return: 0, -ENOENT when the VM holds no mapping of the channel, -E2BIG
+ * when the channel has more than @max subscribers (@info->nr_subscribers
+ * tells how many), or -EINTR.
  */
 int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 		  struct axhvc_channel_info *info, u64 *subs, u32 max)
@@ -734,7 +846,8 @@ int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	int ret = 0;
 	u32 n = 0;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	map = axhvc_vm_any_map(vm, pub_id, key);
 	if (!map) {
 		ret = -ENOENT;
@@ -758,14 +871,30 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_get);
  * axhvc_ivc_registry_lock() - take the channel registry's lock (host view)
  *
  * While it is held, no channel or mapping changes, and every VM found in
- * the VM registry stays alive: a VM's release takes this lock (in
- * axhvc_ivc_vm_release()) before the VM can be freed.
+ * the VM registry stays alive: a VM's release calls
+ * axhvc_ivc_registry_sync() after its id is gone and before the VM can be
+ * freed.
+ *
+ * Return: 0, or -EINTR (not taken).
  */
-void axhvc_ivc_registry_lock(void)
+int axhvc_ivc_registry_lock(void)
 {
-	mutex_lock(&axhvc_ivc_lock);
+	return mutex_lock_killable(&axhvc_ivc_lock) ? -EINTR : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_lock);
+
+/**
+ * axhvc_ivc_registry_sync() - wait for a host view in progress
+ *
+ * For a VM's release, once the VM can no longer be found: a host view that
+ * found it still holds the registry lock, and is done with it once this
+ * returns. Not killable: the lock is never held across user memory.
+ */
+void axhvc_ivc_registry_sync(void)
+{
+	mutex_lock(&axhvc_ivc_lock);
+	mutex_unlock(&axhvc_ivc_lock);
+}
 
 /**
  * axhvc_ivc_registry_unlock() - release what axhvc_ivc_registry_lock() took
@@ -805,13 +934,17 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_info);
  * @nr_maps: out: channel mappings, an upper bound of the subscriptions
  *
  * For sizing a later axhvc_ivc_list_all(), which may find more.
+ *
+ * Return: 0, or -EINTR.
  */
-void axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
+int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
 {
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	*nr_chans = min_t(unsigned long, axhvc_nr_chans, U32_MAX);
 	*nr_maps = min_t(unsigned long, axhvc_nr_maps, U32_MAX);
 	mutex_unlock(&axhvc_ivc_lock);
+	return 0;
 }
 
 /**
@@ -826,8 +959,8 @@ void axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
  * One snapshot under the registry's lock. The arrays may be partly written
  * when the room is too small.
  *
- * Return: 0, or -E2BIG when either array is too small (@nr_chans and
- * @nr_subs tell the room needed).
+ * Return: 0, -E2BIG when either array is too small (@nr_chans and
+ * @nr_subs tell the room needed), or -EINTR.
  */
 int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs)
@@ -836,7 +969,8 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 	const struct axhvc_chan *chan;
 	u32 n = 0, ns = 0;
 
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	list_for_each_entry(chan, &axhvc_all_chans, all_link) {
 		struct axhvc_host_channel *c = n < max_chans ? &chans[n] : NULL;
 
@@ -866,65 +1000,74 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list_all);
 
-/* Where the guest wants a channel's GPA and size, read before any change. */
+/*
+ * Where the guest wants a channel's GPA and size: both pinned before the
+ * registry's lock is taken, so that writing them under it can neither fault
+ * nor wait on the VMM's memory (userfaultfd, FUSE).
+ */
 struct axhvc_ivc_guest_out {
-	u64 base_gpa;
-	u64 old_base;
-	u64 size_gpa;
+	struct axhvc_guest_u64 base;
+	struct axhvc_guest_u64 size;
 };
 
-/*
- * Hand the mapping's GPA and size to the guest. Both pointers were read
- * before anything changed; should a write still fail, the old value of the
- * first one is put back, so a failed call leaves no output.
- */
+static int axhvc_ivc_out_pin(struct axhvc_vm *vm, struct axhvc_ivc_guest_out *out,
+			     u64 base_gpa, u64 size_gpa)
+{
+	int ret;
+
+	ret = axhvc_guest_pin_u64(vm, base_gpa, &out->base);
+	if (ret)
+		return ret;
+	ret = axhvc_guest_pin_u64(vm, size_gpa, &out->size);
+	if (ret)
+		axhvc_guest_unpin_u64(&out->base);
+	return ret;
+}
+
+static void axhvc_ivc_out_unpin(struct axhvc_ivc_guest_out *out)
+{
+	axhvc_guest_unpin_u64(&out->size);
+	axhvc_guest_unpin_u64(&out->base);
+}
+
+/* Hand the mapping's GPA and size to the guest: pinned, so it cannot fail. */
 static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
 				  void *ctx)
 {
-	const struct axhvc_ivc_guest_out *out = ctx;
-	int ret;
+	struct axhvc_ivc_guest_out *out = ctx;
 
-	ret = axhvc_guest_write_u64(vm, out->base_gpa, gpa);
-	if (ret)
-		return ret;
-	ret = axhvc_guest_write_u64(vm, out->size_gpa, size);
-	if (ret)
-		axhvc_guest_write_u64(vm, out->base_gpa, out->old_base);
-	return ret;
+	axhvc_guest_u64_set(&out->base, gpa);
+	axhvc_guest_u64_set(&out->size, size);
+	return 0;
 }
 
 static long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
 				 u64 size_gpa)
 {
-	struct axhvc_ivc_guest_out out = {
-		.base_gpa = base_gpa, .size_gpa = size_gpa,
-	};
-	u64 want;
+	struct axhvc_ivc_guest_out out;
 	int ret;
 
-	ret = axhvc_guest_read_u64(vm, size_gpa, &want);
-	if (!ret)
-		ret = axhvc_guest_read_u64(vm, base_gpa, &out.old_base);
+	ret = axhvc_ivc_out_pin(vm, &out, base_gpa, size_gpa);
 	if (ret)
 		return ret;
-	return axhvc_ivc_publish(vm, key, want, axhvc_ivc_report_guest, &out);
+	ret = axhvc_ivc_publish(vm, key, axhvc_guest_u64_get(&out.size),
+				axhvc_ivc_report_guest, &out);
+	axhvc_ivc_out_unpin(&out);
+	return ret;
 }
 
 static long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 				   u64 base_gpa, u64 size_gpa)
 {
-	struct axhvc_ivc_guest_out out = {
-		.base_gpa = base_gpa, .size_gpa = size_gpa,
-	};
-	u64 unused;
+	struct axhvc_ivc_guest_out out;
 	int ret;
 
-	ret = axhvc_guest_read_u64(vm, base_gpa, &out.old_base);
-	if (!ret)
-		ret = axhvc_guest_read_u64(vm, size_gpa, &unused);
+	ret = axhvc_ivc_out_pin(vm, &out, base_gpa, size_gpa);
 	if (ret)
 		return ret;
-	return axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, &out);
+	ret = axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, &out);
+	axhvc_ivc_out_unpin(&out);
+	return ret;
 }
 
 /**
@@ -975,25 +1118,35 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_init);
  * @vm: the VM, which issues no more hypercalls
  *
  * As if the VM had unpublished and unsubscribed everything: its channels
- * live on for their other subscribers, who are told.
+ * live on for their other subscribers, who are told. Waits for the registry
+ * uninterruptibly: nothing holds it for long (see axhvc_ivc_lock).
  */
 void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 {
 	struct axhvc_chan_map *map, *tmp;
+	struct axhvc_allowed *allow;
+	struct eventfd_ctx *doorbell;
 
 	mutex_lock(&axhvc_ivc_lock);
 	list_for_each_entry_safe(map, tmp, &vm->ivc_maps, vm_link)
 		axhvc_map_del(map, false);
+	doorbell = vm->doorbell;
+	vm->doorbell = NULL;
+	vm->doorbell_intid = 0;
+	allow = vm->ivc_allow;
+	vm->ivc_allow = NULL;
 	mutex_unlock(&axhvc_ivc_lock);
 	axhvc_window_destroy(vm);
-	axhvc_ivc_set_doorbell(vm, NULL, 0);
-	axhvc_ivc_set_allowlist(vm, NULL, 0);
+	if (doorbell)
+		eventfd_ctx_put(doorbell);
+	kfree(allow);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_release);
 
 static int axhvc_ivc_stats_show(struct seq_file *m, void *unused)
 {
-	mutex_lock(&axhvc_ivc_lock);
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		return -EINTR;
 	seq_printf(m, "channels %lu\nmappings %lu\npages %lu\n",
 		   axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages);
 	mutex_unlock(&axhvc_ivc_lock);

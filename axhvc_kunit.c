@@ -673,6 +673,65 @@ static void axhvc_events_test(struct kunit *test)
 	axhvc_ivc_vm_release(b);
 }
 
+/*
+ * AXHVC_VM_GET_CHANNEL's room: what the channel has, whatever the caller
+ * offers. Before, the room was capped at 65,536 ids, so a channel with more
+ * subscribers was -E2BIG however much room the caller gave.
+ */
+static void axhvc_subscribers_room_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, REG_VM_ID(1), 16);
+	struct axhvc_vm *c = axhvc_test_vm(test, REG_VM_ID(2), 16);
+	struct axhvc_report_rec rec = { };
+	struct axhvc_channel_info info;
+	u64 subs[2];
+	u32 room;
+
+	KUNIT_EXPECT_EQ(test, axhvc_subscribers_room(70000, 70000), 70000U);
+	KUNIT_EXPECT_EQ(test, axhvc_subscribers_room(U32_MAX, 65537), 65537U);
+	KUNIT_EXPECT_EQ(test, axhvc_subscribers_room(U32_MAX, 0), 0U);
+	KUNIT_EXPECT_EQ(test, axhvc_subscribers_room(3, 70000), 3U);
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 6, 4096, axhvc_test_report, &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 6, axhvc_test_report,
+						  &rec), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(c, a->vm_id, 6, axhvc_test_report,
+						  &rec), 0);
+	/* The ioctl's first look: the count, no ids. */
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_get(a, a->vm_id, 6, &info, NULL, 0), -E2BIG);
+	KUNIT_EXPECT_EQ(test, info.nr_subscribers, 2U);
+	room = axhvc_subscribers_room(U32_MAX, info.nr_subscribers);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_get(a, a->vm_id, 6, &info, subs, room), 0);
+	KUNIT_EXPECT_EQ(test, subs[0], b->vm_id);
+	KUNIT_EXPECT_EQ(test, subs[1], c->vm_id);
+	room = axhvc_subscribers_room(1, info.nr_subscribers);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_get(a, a->vm_id, 6, &info, subs, room), -E2BIG);
+	axhvc_ivc_vm_release(c);
+	axhvc_ivc_vm_release(b);
+	axhvc_ivc_vm_release(a);
+}
+
+/*
+ * A size beyond the window is refused before anything is allocated: the
+ * call would otherwise allocate (and zero) the whole channel first.
+ */
+static void axhvc_publish_checks_first_test(struct kunit *test)
+{
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 1);
+	struct axhvc_report_rec rec = { };
+
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, SZ_1G, axhvc_test_report, &rec),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, 2 * PAGE_SIZE,
+						axhvc_test_report, &rec), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, PAGE_SIZE, axhvc_test_report,
+						&rec), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 2, PAGE_SIZE, axhvc_test_report,
+						&rec), -ENOSPC);
+	axhvc_ivc_vm_release(a);
+}
+
 /* Limits and allowlist, as a VMM sets them. */
 static void axhvc_limits_test(struct kunit *test)
 {
@@ -920,7 +979,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED,
 					      0x100000002ULL, 0, &ret), AXHVC_CALL_DONE);
 
-	axhvc_ivc_registry_lock();
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_registry_lock(), 0);
 	axhvc_vm_info_fill(vm, &info);
 	axhvc_ivc_registry_unlock();
 	KUNIT_EXPECT_EQ(test, info.vm_id, HV_VM_ID(5));
@@ -953,7 +1012,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(info.reserved, 0, sizeof(info.reserved)));
 
 	axhvc_ivc_set_doorbell(vm, NULL, 0);
-	axhvc_ivc_registry_lock();
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_registry_lock(), 0);
 	axhvc_vm_info_fill(vm, &info);
 	axhvc_ivc_registry_unlock();
 	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_NONE);
@@ -982,6 +1041,8 @@ static struct kunit_case axhvc_ivc_test_cases[] = {
 	KUNIT_CASE_PARAM(axhvc_registry_test, axhvc_reg_gen_params),
 	KUNIT_CASE(axhvc_events_test),
 	KUNIT_CASE(axhvc_limits_test),
+	KUNIT_CASE(axhvc_subscribers_room_test),
+	KUNIT_CASE(axhvc_publish_checks_first_test),
 	KUNIT_CASE(axhvc_list_all_test),
 	KUNIT_CASE(axhvc_same_id_test),
 	KUNIT_CASE(axhvc_allowlist_owner_test),

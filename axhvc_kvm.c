@@ -26,7 +26,7 @@
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/moduleparam.h>
-#include <linux/srcu.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <asm/esr.h>
 #include <asm/kvm_emulate.h>
@@ -58,14 +58,12 @@ static bool axhvc_intercept_on;
 #define AXHVC_INTERCEPT_LINGER	(5 * HZ)
 static void axhvc_intercept_idle(struct work_struct *work);
 static DECLARE_DELAYED_WORK(axhvc_intercept_idle_work, axhvc_intercept_idle);
-/* Intercepted calls in flight; unbinding waits for them. */
-DEFINE_STATIC_SRCU(axhvc_intercept_srcu);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
 static bool axhvc_intercept_ok;
 
 /*
  * For tests only (intercept_unload_test): each intercepted call sleeps this
- * long before leaving axhvc_intercept_srcu, as a call waiting for guest
+ * long before it stops being counted in its VM, as a call waiting for guest
  * memory may, and then spins as long after it, as a vCPU held up in the
  * handler's last instructions. 0 (the default) turns it off.
  */
@@ -156,17 +154,22 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 {
 	struct axhvc_call call;
 	struct axhvc_vm *vm;
-	int i, idx, verdict;
+	int i, verdict;
 	unsigned int delay;
 	u64 ret;
 
-	idx = srcu_read_lock(&axhvc_intercept_srcu);
+	/*
+	 * Count the call in the VM itself, not in anything host-wide: a call
+	 * may wait on its VMM's memory for as long as that memory makes it
+	 * (userfaultfd), and only this VM's unbinding may wait for it.
+	 */
 	rcu_read_lock();
 	vm = axhvc_kvm_lookup(vcpu->kvm);
+	if (vm)
+		atomic_inc(&vm->intercept_calls);
 	rcu_read_unlock();
 	if (!vm) {
 		/* Unbound since the callback looked: answer as KVM does unfiltered. */
-		srcu_read_unlock(&axhvc_intercept_srcu, idx);
 		vcpu_set_reg(vcpu, 0, SMCCC_RET_NOT_SUPPORTED);
 		return 1;
 	}
@@ -180,7 +183,9 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	delay = READ_ONCE(test_intercept_delay_ms);
 	if (unlikely(delay))
 		msleep(delay);
-	srcu_read_unlock(&axhvc_intercept_srcu, idx);
+	/* @vm may be freed from here on; wake_up_var() only hashes the address. */
+	if (atomic_dec_and_test(&vm->intercept_calls))
+		wake_up_var(&vm->intercept_calls);
 	if (unlikely(delay))
 		axhvc_test_spin(delay);
 
@@ -269,10 +274,10 @@ void axhvc_kvm_exit(void)
 	}
 	mutex_unlock(&axhvc_kvm_lock);
 	/*
-	 * Unbinding waited for intercepted calls only up to their
-	 * srcu_read_unlock(): a vCPU may still be in axhvc_intercept_hvc()'s
-	 * last instructions, or in its first ones before srcu_read_lock(),
-	 * preempted there, on this module's text. Neither stretch has a
+	 * Unbinding waited for intercepted calls only while they were counted
+	 * in their VM: a vCPU may still be in axhvc_intercept_hvc()'s last
+	 * instructions, or in its first ones before the count, preempted
+	 * there, on this module's text. Neither stretch has a
 	 * schedule point, and synchronize_rcu_tasks() returns only after every
 	 * task has been through a voluntary context switch or user mode.
 	 * Without CONFIG_TASKS_RCU (which is only built for PREEMPTION kernels)
@@ -358,7 +363,10 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 		mod_delayed_work(system_long_wq, &axhvc_intercept_idle_work,
 				 AXHVC_INTERCEPT_LINGER);
 	mutex_unlock(&axhvc_kvm_lock);
-	/* The callback reads the table with preemption off: plain RCU. */
+	/*
+	 * The callback reads the table with preemption off: plain RCU. After
+	 * it, no new call can find @vm, and every call that did is counted.
+	 */
 	synchronize_rcu();
-	synchronize_srcu(&axhvc_intercept_srcu);
+	wait_var_event(&vm->intercept_calls, !atomic_read(&vm->intercept_calls));
 }

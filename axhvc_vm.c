@@ -3,15 +3,17 @@
  * axhvc VM objects: registration by a VMM, the VM fd and its ioctls, and the
  * guest-memory access that hypercall pointer arguments need.
  *
- * A VM lives as long as its fd. Guest memory is reached the way vhost does
- * it: through the VMM's own mapping of guest RAM, with the user-copy helpers,
- * in the VMM's context (the forwarded ioctl or the intercepting vCPU thread).
+ * A VM lives as long as its fd. Guest memory is reached through the VMM's
+ * own mapping of guest RAM, in the VMM's context (the forwarded ioctl or the
+ * intercepting vCPU thread): its pages are pinned first, holding no lock, so
+ * that they can then be read and written under one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
@@ -31,9 +33,6 @@
  * axhvc_vm_release()).
  */
 static DEFINE_XARRAY(axhvc_vms);
-
-/* Most subscriber ids AXHVC_VM_GET_CHANNEL hands out in one call. */
-#define AXHVC_MAX_SUBSCRIBERS_ROOM	65536U
 
 static bool axhvc_ranges_overlap(u64 a, u64 a_size, u64 b, u64 b_size)
 {
@@ -116,39 +115,74 @@ static u64 __user *axhvc_guest_u64_ptr(struct axhvc_vm *vm, u64 gpa)
 }
 
 /**
- * axhvc_guest_read_u64() - read a little-endian u64 of guest memory
+ * axhvc_guest_pin_u64() - prepare a u64 of guest memory for writing
  * @vm: the guest's VM
  * @gpa: its guest-physical address, 8-byte aligned
- * @val: where to store the value
+ * @g: out: the pinned u64, for axhvc_guest_u64_get()/_set(), until
+ *	axhvc_guest_unpin_u64()
  *
- * Return: 0, or -EFAULT for an unaligned, unbacked or unreadable address.
+ * Faults the page in, writable, and pins it (short-term), so that later
+ * accesses cannot fault or sleep: they may then be made under a lock that
+ * other VMs take. Whatever the fault waits for (userfaultfd, FUSE, NFS), it
+ * waits here, holding nothing, and a fatal signal ends the wait.
+ *
+ * Return: 0, or -EFAULT for an unaligned, unbacked or unwritable address.
  */
-int axhvc_guest_read_u64(struct axhvc_vm *vm, u64 gpa, u64 *val)
+int axhvc_guest_pin_u64(struct axhvc_vm *vm, u64 gpa, struct axhvc_guest_u64 *g)
 {
 	u64 __user *p = axhvc_guest_u64_ptr(vm, gpa);
-	__le64 le;
+	unsigned long addr = (unsigned long)p;
 
-	if (!p || get_user(le, (__le64 __user *)p))
+	/* An aligned u64 never crosses a page: one page to pin. */
+	if (!p || pin_user_pages_fast(addr & PAGE_MASK, 1, FOLL_WRITE,
+				      &g->page) != 1)
 		return -EFAULT;
-	*val = le64_to_cpu(le);
+	g->offset = offset_in_page(addr);
+	g->dirty = false;
 	return 0;
 }
 
 /**
- * axhvc_guest_write_u64() - write a little-endian u64 of guest memory
- * @vm: the guest's VM
- * @gpa: its guest-physical address, 8-byte aligned
+ * axhvc_guest_u64_get() - read a pinned u64 of guest memory
+ * @g: from axhvc_guest_pin_u64()
+ *
+ * Context: any; does not sleep.
+ * Return: the value.
+ */
+u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g)
+{
+	__le64 *p = kmap_local_page(g->page) + g->offset;
+	u64 val = le64_to_cpu(READ_ONCE(*p));
+
+	kunmap_local(p);
+	return val;
+}
+
+/**
+ * axhvc_guest_u64_set() - write a pinned u64 of guest memory
+ * @g: from axhvc_guest_pin_u64()
  * @val: the value
  *
- * Return: 0, or -EFAULT for an unaligned, unbacked or unwritable address.
+ * Context: any; does not sleep.
  */
-int axhvc_guest_write_u64(struct axhvc_vm *vm, u64 gpa, u64 val)
+void axhvc_guest_u64_set(struct axhvc_guest_u64 *g, u64 val)
 {
-	u64 __user *p = axhvc_guest_u64_ptr(vm, gpa);
+	__le64 *p = kmap_local_page(g->page) + g->offset;
 
-	if (!p || put_user(cpu_to_le64(val), (__le64 __user *)p))
-		return -EFAULT;
-	return 0;
+	WRITE_ONCE(*p, cpu_to_le64(val));
+	kunmap_local(p);
+	flush_dcache_page(g->page);
+	g->dirty = true;
+}
+
+/**
+ * axhvc_guest_unpin_u64() - end what axhvc_guest_pin_u64() began
+ * @g: the pinned u64
+ */
+void axhvc_guest_unpin_u64(struct axhvc_guest_u64 *g)
+{
+	unpin_user_pages_dirty_lock(&g->page, 1, g->dirty);
+	g->page = NULL;
 }
 
 static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
@@ -175,6 +209,7 @@ static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_doorbell db;
 	struct eventfd_ctx *ctx = NULL;
+	int ret;
 
 	if (copy_from_user(&db, argp, sizeof(db)))
 		return -EFAULT;
@@ -190,8 +225,10 @@ static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 		if (IS_ERR(ctx))
 			return -EBADF;
 	}
-	axhvc_ivc_set_doorbell(vm, ctx, db.intid);
-	return 0;
+	ret = axhvc_ivc_set_doorbell(vm, ctx, db.intid);
+	if (ret && ctx)
+		eventfd_ctx_put(ctx);
+	return ret;
 }
 
 static long axhvc_vm_set_limits(struct axhvc_vm *vm, void __user *argp)
@@ -267,6 +304,22 @@ static long axhvc_vm_list_channels(struct axhvc_vm *vm, void __user *argp)
 	return ret;
 }
 
+/**
+ * axhvc_subscribers_room() - room to allocate for AXHVC_VM_GET_CHANNEL
+ * @asked: the room the caller offers
+ * @nr_subscribers: how many subscribers the channel has now
+ *
+ * Never more than the channel needs, whatever the caller offers; never
+ * less, when the caller offers enough, however many that is.
+ *
+ * Return: the number of subscriber ids to make room for.
+ */
+VISIBLE_IF_KUNIT u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers)
+{
+	return min(asked, nr_subscribers);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_subscribers_room);
+
 static long axhvc_vm_get_channel(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_channel_state st;
@@ -277,8 +330,16 @@ static long axhvc_vm_get_channel(struct axhvc_vm *vm, void __user *argp)
 		return -EFAULT;
 	if (st.flags)
 		return -EINVAL;
-	/* Every subscriber is a VM: more room than VMs can exist is of no use. */
-	st.nr_subscribers = min(st.nr_subscribers, AXHVC_MAX_SUBSCRIBERS_ROOM);
+	/*
+	 * Room for the subscribers the channel has now, and no more than that:
+	 * should it get more before the list is taken, the caller learns the
+	 * new count from E2BIG.
+	 */
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, NULL, 0);
+	if (ret && ret != -E2BIG)
+		return ret;
+	st.nr_subscribers = axhvc_subscribers_room(st.nr_subscribers,
+						   st.info.nr_subscribers);
 	subs = kvcalloc(st.nr_subscribers, sizeof(*subs), GFP_KERNEL_ACCOUNT);
 	if (!subs && st.nr_subscribers)
 		return -ENOMEM;
@@ -559,8 +620,7 @@ static void axhvc_vm_teardown(struct axhvc_vm *vm, bool registered)
 	axhvc_vm_irq_release(vm);
 	if (registered) {
 		xa_erase(&axhvc_vms, vm->vm_id);
-		axhvc_ivc_registry_lock();
-		axhvc_ivc_registry_unlock();
+		axhvc_ivc_registry_sync();
 	}
 	axhvc_vm_put(vm);
 }
@@ -783,7 +843,10 @@ long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 	if (!info && room)
 		return -ENOMEM;
 
-	axhvc_ivc_registry_lock();
+	if (axhvc_ivc_registry_lock()) {
+		kvfree(info);
+		return -EINTR;
+	}
 	xa_for_each(&axhvc_vms, id, vm) {
 		if (n < room)
 			axhvc_vm_info_fill(vm, &info[n]);
@@ -825,7 +888,9 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
 	if (ret)
 		return ret;
 	/* As for AXHVC_LIST_VMS: room for what exists now. */
-	axhvc_ivc_host_counts(&room_chans, &room_subs);
+	ret = axhvc_ivc_host_counts(&room_chans, &room_subs);
+	if (ret)
+		return ret;
 	room_chans = min(room_chans, cl.nr_channels);
 	room_subs = min(room_subs, cl.nr_subscribers);
 	chans = kvcalloc(room_chans, sizeof(*chans), GFP_KERNEL_ACCOUNT);
