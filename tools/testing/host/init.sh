@@ -57,8 +57,9 @@ run_checks()
 }
 
 # setup_tenants - the shared host of udev/60-axhvc.rules: /dev/axhvc and
-# /dev/kvm at root:kvm 0660, and two non-root users in group kvm (uid 1000,
-# the tenant the programs run as; uid 2000, another one the tests start).
+# /dev/kvm (and /dev/userfaultfd) at root:kvm 0660, and two non-root users in
+# group kvm (uid 1000, the tenant the programs run as; uid 2000, another one
+# the tests start).
 setup_tenants()
 {
 	mkdir -p /etc
@@ -68,6 +69,9 @@ setup_tenants()
 	printf '%s\n' "root:x:0:" "kvm:x:36:tenant,other" >/etc/group
 	chown 0:36 /dev/axhvc /dev/kvm && chmod 0660 /dev/axhvc /dev/kvm ||
 		say "error: cannot share /dev/axhvc and /dev/kvm with group kvm"
+	# A host whose VMMs may do post-copy migration (QEMU's userfaultfd):
+	# the tenant then has a userfaultfd that stalls kernel accesses.
+	[ ! -e /dev/userfaultfd ] || { chown 0:36 /dev/userfaultfd && chmod 0660 /dev/userfaultfd; }
 }
 
 # run_tenant_checks - the programs of tenant.list again, as the tenant.

@@ -145,7 +145,7 @@ static int read_deadline(int fd, long ms)
 	return c;
 }
 
-#define NO_UFFD_UNPRIV	"kernel-fault userfaultfd is root's (vm.unprivileged_userfaultfd=0)"
+#define NO_UFFD_UNPRIV	"kernel-fault userfaultfd is root's (vm.unprivileged_userfaultfd=0, no /dev/userfaultfd)"
 #define NO_UFFD_WP	"no uffd-wp for guest RAM here (arm64 has it from Linux 6.10)"
 
 /*
@@ -159,8 +159,21 @@ static int uffd_wp_open(const char **why)
 		.api = UFFD_API,
 		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP,
 	};
-	int fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	int fd = syscall(__NR_userfaultfd, O_CLOEXEC), dev;
 
+	/*
+	 * Without the sysctl, /dev/userfaultfd gives one to whoever may open
+	 * it: a host that lets its VMMs do post-copy migration gives group
+	 * kvm access to it (the test host does), and so the attack too.
+	 */
+	if (fd < 0 && errno == EPERM) {
+		dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+		if (dev >= 0) {
+			fd = ioctl(dev, USERFAULTFD_IOC_NEW, O_CLOEXEC);
+			close(dev);
+		}
+		errno = EPERM;
+	}
 	if (fd < 0) {
 		*why = errno == EPERM ? NO_UFFD_UNPRIV : "no userfaultfd in this kernel";
 		return -errno;
