@@ -14,13 +14,29 @@
  * Revoking a range zaps it from every mapping of the VM's own inode (each
  * VM fd has one), which KVM's MMU notifier turns into a stage-2 unmap,
  * before the range is free for reuse and before the channel can be freed.
- * The pages are reference counted, so a page somebody still holds (a short
- * GUP pin) is freed only when they let go of it.
+ *
+ * For that to cut every path to the pages, the mapping is not ordinary
+ * memory. It is VM_IO, so get_user_pages() refuses it: no io_uring fixed
+ * buffer, O_DIRECT, vmsplice() or other pin can hold a channel page past
+ * its revocation, and madvise(MADV_DOFORK) fails, so VM_DONTCOPY holds and
+ * no child of the VMM inherits the window. Its page table entries are
+ * special (inserted by PFN), which GUP-fast refuses too, and which hold no
+ * reference to the page: the zap must come before the free. KVM maps such
+ * a memslot through its remapped-PFN path (hva_to_pfn_remapped(): it takes
+ * a reference of its own for the fault, and hears the zap through its MMU
+ * notifier), as Normal memory because the pages are RAM, and page by page.
+ * VM_MIXEDMAP rather than VM_PFNMAP: KVM since v5.14 takes a VM_PFNMAP
+ * VMA's vm_pgoff for a physical address when it picks a stage-2 block
+ * size (get_vma_page_shift(); still so in 6.6 trees, gone in 6.12, not
+ * seen on Debian's 6.1), and would map 2 MiB of host memory from one
+ * channel page of a window laid out block aligned. window_test checks it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/maple_tree.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/pfn_t.h>
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
@@ -87,7 +103,9 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_window_alloc);
  *
  * When this returns, neither the VMM's mappings nor (through KVM's MMU
  * notifier) the guest's stage 2 reach the range's pages, and no fault can
- * map them again: the owner may free them.
+ * map them again: the owner may free them. It must not free them before:
+ * the window's page table entries hold no reference to the pages, so a
+ * page freed under one would be reachable by the VMM after its reuse.
  */
 void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
 		       unsigned long nr_pages)
@@ -102,36 +120,76 @@ void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_window_free);
 
+/* The page behind window page @pgoff, or NULL for a hole. */
+static struct page *axhvc_window_page(struct axhvc_vm *vm, unsigned long pgoff)
+{
+	void *owner;
+
+	lockdep_assert_held(&vm->window_lock);
+	owner = mtree_load(&vm->ivc_window, pgoff);
+	return owner ? axhvc_ivc_window_page(owner, pgoff) : NULL;
+}
+
 static vm_fault_t axhvc_window_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct axhvc_vm *vm = vma->vm_file->private_data;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page;
-	void *owner;
-	int err;
 
 	/*
 	 * The lock keeps axhvc_window_free() out until the page is in the
 	 * page table, where its zap will find it.
 	 */
 	mutex_lock(&vm->window_lock);
-	owner = mtree_load(&vm->ivc_window, vmf->pgoff);
-	page = owner ? axhvc_ivc_window_page(owner, vmf->pgoff) : NULL;
-	if (page) {
-		err = vm_insert_page(vma, vmf->address, page);
-		/* -EBUSY: a racing fault mapped it first. */
-		if (!err || err == -EBUSY)
-			ret = VM_FAULT_NOPAGE;
-		else
-			ret = vmf_error(err);
-	}
+	page = axhvc_window_page(vm, vmf->pgoff);
+	/*
+	 * A special entry: no struct page behind it as far as GUP and the
+	 * rest of mm are concerned. A racing fault that mapped it first
+	 * makes this a no-op that still returns VM_FAULT_NOPAGE.
+	 */
+	if (page)
+		ret = vmf_insert_mixed(vma, vmf->address,
+				       pfn_to_pfn_t(page_to_pfn(page)));
 	mutex_unlock(&vm->window_lock);
 	return ret;
 }
 
+/*
+ * access_process_vm() on the window, for /proc/PID/mem and ptrace, which
+ * GUP cannot serve on a VM_IO mapping: a copy under the window lock, so it
+ * sees what a fault would map at this moment and keeps nothing.
+ */
+static int axhvc_window_access(struct vm_area_struct *vma, unsigned long addr,
+			       void *buf, int len, int write)
+{
+	struct axhvc_vm *vm = vma->vm_file->private_data;
+	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	unsigned int off = offset_in_page(addr);
+	struct page *page;
+	void *kaddr;
+
+	/* As GUP would: a shared mapping is written only where it is writable. */
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EFAULT;
+	len = min_t(int, len, PAGE_SIZE - off);
+	mutex_lock(&vm->window_lock);
+	page = axhvc_window_page(vm, pgoff);
+	if (page) {
+		kaddr = kmap_local_page(page);
+		if (write)
+			memcpy(kaddr + off, buf, len);
+		else
+			memcpy(buf, kaddr + off, len);
+		kunmap_local(kaddr);
+	}
+	mutex_unlock(&vm->window_lock);
+	return page ? len : -EFAULT;
+}
+
 static const struct vm_operations_struct axhvc_window_vm_ops = {
 	.fault = axhvc_window_fault,
+	.access = axhvc_window_access,
 };
 
 /**
@@ -161,12 +219,14 @@ int axhvc_window_mmap(struct axhvc_vm *vm, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= win_pages || vma_pages(vma) > win_pages - vma->vm_pgoff)
 		return -EINVAL;
 	/*
-	 * VM_MIXEDMAP: pages are inserted by the fault handler. The mapping
-	 * stays the VMM's: not copied on fork, not grown by mremap, and guest
-	 * data stays out of core dumps.
+	 * VM_IO | VM_MIXEDMAP: special entries inserted by the fault handler,
+	 * which nothing can pin (see the top of this file). The mapping stays
+	 * the VMM's: not copied on fork (and VM_IO keeps MADV_DOFORK from
+	 * undoing that), not grown by mremap, and guest data stays out of
+	 * core dumps.
 	 */
-	vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP,
-		     VM_MAYEXEC);
+	vm_flags_mod(vma, VM_IO | VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND |
+		     VM_DONTDUMP, VM_MAYEXEC);
 	vma->vm_ops = &axhvc_window_vm_ops;
 	return 0;
 }
