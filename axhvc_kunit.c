@@ -652,9 +652,10 @@ static void axhvc_registry_test(struct kunit *test)
 	}
 	/* Teardown ends everything: the next case starts from an empty registry. */
 	for (i = 0; i < REG_VMS; i++) {
-		axhvc_vm_destroy(vms[i]);
+		axhvc_ivc_vm_release(vms[i]);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_nr_channels, 0U);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_bytes, 0ULL);
+		axhvc_vm_destroy(vms[i]);
 	}
 }
 
