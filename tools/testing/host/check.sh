@@ -84,6 +84,14 @@ if [ "${AXHVC_STATIC:-1}" = 1 ]; then
 	no_findings "$out/w1-61.log" "$host/build-module.sh" stock61 W=1
 	result "make W=1 (Debian bookworm 6.1 headers)" $? "$out/w1-61.log"
 
+	# The same sources in the kernel's tree, as drivers/virt/axhvc/ of the
+	# debug kernel's source (on overlays: the cached tree stays as it is).
+	for m in m y; do
+		"$host/intree-build.sh" "$m" >"$out/intree-$m.log" 2>&1
+		result "in-tree build as drivers/virt/axhvc, CONFIG_AXHVC=$m (debug kernel's 6.12)" $? \
+			"$out/intree-$m.log"
+	done
+
 	# Every module parameter is described for modinfo.
 	(cd "$top" && np=$(cat ./*.c | grep -c '^module_param') &&
 	 nd=$(modinfo -p build/stock/axhvc.ko | grep -c ':[^ ].* (') &&
