@@ -206,14 +206,14 @@ typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
 				  void *ctx);
 
 /* vgic_bridge_irq.c */
-int axhvc_vm_inject_irq(struct axhvc_vm *vm, u32 intid);
-int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd);
-int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
-int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
-int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
-void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
-void axhvc_vm_irq_init(struct axhvc_vm *vm);
-void axhvc_vm_irq_release(struct axhvc_vm *vm);
+int axhvc_irq_inject(struct axhvc_vm *vm, u32 intid);
+int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd);
+int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
+void axhvc_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
+void axhvc_irq_vm_init(struct axhvc_vm *vm);
+void axhvc_irq_vm_release(struct axhvc_vm *vm);
 
 /* axhvc_grant.c */
 long axhvc_grant_set(const struct axhvc_grant __user *ugrant);
@@ -275,6 +275,8 @@ struct axhvc_gic_fw {
 void axhvc_vgic_init(void);
 bool axhvc_vgic_host_gic_found(void);
 u32 axhvc_vgic_nr_spis(void);
+int axhvc_vgic_spi_to_irq(u32 spi, bool level);
+int axhvc_vgic_irq_to_spi(unsigned int irq);
 long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
 
 #if IS_ENABLED(CONFIG_KUNIT)

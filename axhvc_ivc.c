@@ -673,7 +673,7 @@ VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
 			axhvc_doorbell_ring(map->vm->doorbell);
 			ret = 0;
 		} else if (map->vm->doorbell_intid &&
-			   !axhvc_vm_inject_irq(map->vm, map->vm->doorbell_intid)) {
+			   !axhvc_irq_inject(map->vm, map->vm->doorbell_intid)) {
 			ret = 0;
 		} else {
 			/* The target's VMM gave it no doorbell (or no route to it). */

@@ -956,7 +956,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	u64 ret, sum = 0;
 	int i;
 
-	axhvc_vm_irq_init(vm);
+	axhvc_irq_vm_init(vm);
 	vm->flags = AXHVC_VM_F_LIFECYCLE_TO_VMM;
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(vm, 9, 2 * 4096, axhvc_test_report, &rec), 0);
 	axhvc_ivc_set_doorbell(vm, NULL, 40);
@@ -1018,7 +1018,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_NONE);
 	KUNIT_EXPECT_EQ(test, info.doorbell_intid, 0U);
 	axhvc_ivc_vm_release(vm);
-	axhvc_vm_irq_release(vm);
+	axhvc_irq_vm_release(vm);
 }
 
 static struct kunit_case axhvc_dev_test_cases[] = {

@@ -25,6 +25,7 @@
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
+#include "axhvc_gic.h"
 
 /*
  * All registered VMs, indexed by AxVisor VM id. The xarray's own lock makes
@@ -216,7 +217,7 @@ static long axhvc_vm_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 	if (db.flags & ~AXHVC_DOORBELL_F_INTID || db.reserved)
 		return -EINVAL;
 	if (db.flags & AXHVC_DOORBELL_F_INTID) {
-		if (db.eventfd != -1 || db.intid < 32 || db.intid > 1019)
+		if (db.eventfd != -1 || !axhvc_gic_intid_is_spi(db.intid))
 			return -EINVAL;
 	} else if (db.intid) {
 		return -EINVAL;
@@ -374,23 +375,23 @@ static long axhvc_vm_irq_ioctl(struct axhvc_vm *vm, unsigned int cmd,
 			return -EFAULT;
 		if (route.flags || route.reserved)
 			return -EINVAL;
-		return axhvc_vm_set_irq_route(vm, route.intid, route.eventfd);
+		return axhvc_irq_set_route(vm, route.intid, route.eventfd);
 	case AXHVC_VM_INJECT_IRQ:
 		if (copy_from_user(&irq, argp, sizeof(irq)))
 			return -EFAULT;
 		if (irq.flags)
 			return -EINVAL;
-		return axhvc_vm_inject_irq(vm, irq.intid);
+		return axhvc_irq_inject(vm, irq.intid);
 	case AXHVC_VM_FORWARD_IRQ:
 	case AXHVC_VM_UNFORWARD_IRQ:
 		if (copy_from_user(&fwd, argp, sizeof(fwd)))
 			return -EFAULT;
-		return cmd == AXHVC_VM_FORWARD_IRQ ? axhvc_vm_forward_irq(vm, &fwd) :
-						     axhvc_vm_unforward_irq(vm, &fwd);
+		return cmd == AXHVC_VM_FORWARD_IRQ ? axhvc_irq_fwd_add(vm, &fwd) :
+						     axhvc_irq_fwd_del(vm, &fwd);
 	default:
 		if (copy_from_user(&st, argp, sizeof(st)))
 			return -EFAULT;
-		ret = axhvc_vm_irq_state(vm, &st);
+		ret = axhvc_irq_get_state(vm, &st);
 		if (!ret && copy_to_user(argp, &st, sizeof(st)))
 			ret = -EFAULT;
 		return ret;
@@ -617,7 +618,7 @@ void axhvc_vm_put(struct axhvc_vm *vm)
 static void axhvc_vm_teardown(struct axhvc_vm *vm, bool registered)
 {
 	axhvc_ivc_vm_release(vm);
-	axhvc_vm_irq_release(vm);
+	axhvc_irq_vm_release(vm);
 	if (registered) {
 		xa_erase(&axhvc_vms, vm->vm_id);
 		axhvc_ivc_registry_sync();
@@ -690,7 +691,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	spin_lock_init(&vm->events_lock);
 	init_waitqueue_head(&vm->events_wq);
 	axhvc_ivc_vm_init(vm);
-	axhvc_vm_irq_init(vm);
+	axhvc_irq_vm_init(vm);
 
 	if (conf.flags & AXHVC_VM_F_INTERCEPT) {
 		vm->kvm = axhvc_kvm_get_from_fd(conf.kvm_fd);
@@ -792,7 +793,7 @@ VISIBLE_IF_KUNIT void axhvc_vm_info_fill(struct axhvc_vm *vm,
 	info->ivc_base = vm->ivc_base;
 	info->ivc_size = vm->ivc_size;
 	axhvc_ivc_vm_info(vm, info);
-	axhvc_vm_irq_count(vm, &info->nr_irq_routes, &info->nr_irq_forwards);
+	axhvc_irq_count(vm, &info->nr_irq_routes, &info->nr_irq_forwards);
 	/* Pairs with the release in axhvc_vm_add_mem_region(). */
 	info->nr_mem_regions = smp_load_acquire(&vm->nr_regions);
 	/* Every per-route count is read once: the sums agree with each other. */
