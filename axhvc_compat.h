@@ -13,6 +13,7 @@
 #ifndef _AXHVC_COMPAT_H
 #define _AXHVC_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
@@ -94,11 +95,16 @@ static __always_inline void axhvc_fregs_set_ip(struct ftrace_regs *fregs,
 
 /*
  * 4. eventfd_signal() lost its count argument in v6.8 ("eventfd: simplify
- * eventfd_signal()"). Users test AXHVC_EVENTFD_SIGNAL_NO_COUNT.
+ * eventfd_signal()"): axhvc_eventfd_signal() adds one on every kernel.
  */
+static inline void axhvc_eventfd_signal(struct eventfd_ctx *ctx)
+{
 #if !AXHVC_KERNEL_BEFORE(6, 8)
-#define AXHVC_EVENTFD_SIGNAL_NO_COUNT	1
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
 #endif
+}
 
 /*
  * 5. fd_file() and fd_empty() came in v6.12 ("introduce fd_file(), convert

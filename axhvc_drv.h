@@ -311,6 +311,8 @@ struct axhvc_gic_fw {
 void axhvc_vgic_init(void);
 bool axhvc_vgic_host_gic_found(void);
 u32 axhvc_vgic_nr_spis(void);
+int axhvc_vgic_spi_to_irq(u32 spi, bool level);
+int axhvc_vgic_irq_to_spi(unsigned int irq);
 long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
 
 /* axhvc_window.c */

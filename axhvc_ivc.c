@@ -680,15 +680,6 @@ int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher)
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_drop);
 
-static void axhvc_doorbell_ring(struct eventfd_ctx *ctx)
-{
-#ifdef AXHVC_EVENTFD_SIGNAL_NO_COUNT
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
-
 /* The VM's mapping of (@pub_id, @key), its own publication first. */
 static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
 					       u64 pub_id, u64 key)
@@ -727,7 +718,7 @@ int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target)
 		if (map->vm->vm_id != target)
 			continue;
 		if (map->vm->doorbell) {
-			axhvc_doorbell_ring(map->vm->doorbell);
+			axhvc_eventfd_signal(map->vm->doorbell);
 			ret = 0;
 		} else if (map->vm->doorbell_intid &&
 			   !axhvc_irq_inject(map->vm, map->vm->doorbell_intid)) {

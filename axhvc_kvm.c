@@ -129,7 +129,7 @@ void axhvc_kvm_put(struct kvm *kvm)
  * Added to a VM's intercept_calls by its unbinding, which then waits for the
  * count to come down to it: the last call out sees it and wakes the waiter.
  */
-#define AXHVC_UNBINDING		(1 << 30)
+#define AXHVC_UNBINDING		BIT(30)
 
 static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 {

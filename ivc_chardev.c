@@ -24,7 +24,7 @@
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
-#include "vgic_bridge.h"
+#include "axhvc_gic.h"
 
 static long axhvc_chardev_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 {
@@ -37,7 +37,7 @@ static long axhvc_chardev_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 	if (db.flags & ~AXHVC_DOORBELL_F_INTID || db.reserved)
 		return -EINVAL;
 	if (db.flags & AXHVC_DOORBELL_F_INTID) {
-		if (db.eventfd != -1 || !axhvc_gic_is_spi(db.intid))
+		if (db.eventfd != -1 || !axhvc_gic_intid_is_spi(db.intid))
 			return -EINVAL;
 	} else if (db.intid) {
 		return -EINVAL;

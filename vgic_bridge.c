@@ -11,8 +11,15 @@
  * identification registers: reading them has no side effect on the GIC
  * driver that owns the distributor.
  *
+ * It is also the one place that knows how the host's interrupts are named:
+ * vgic_bridge_irq.c turns SPIs into Linux IRQs and back only through
+ * axhvc_vgic_spi_to_irq() and axhvc_vgic_irq_to_spi(), which use the GIC
+ * driver's irq domain found here (device tree) or the kernel's ACPI GSI
+ * mapping (ACPI, where an SPI's GSI is its INTID).
+ *
  * Not finding a usable GIC does not fail the module load: the rest of axhvc
- * works without it, and AXHVC_GET_HOST_GIC fails with ENODEV.
+ * works without it, AXHVC_GET_HOST_GIC fails with ENODEV and so does
+ * forwarding a host SPI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,7 +28,9 @@
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/irq.h>
 #include <linux/irqchip/arm-gic-v3.h>
+#include <linux/irqdomain.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/sizes.h>
@@ -30,21 +39,17 @@
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
-
-/*
- * Architectural sizes and alignments (GICv3 architecture specification): a
- * GICv3 distributor is one 64 KiB frame, a redistributor two 64 KiB frames
- * (four with GICv4's vLPI frames); a GICv2 distributor is 4 KiB.
- */
-#define AXHVC_GICV2_DIST_SIZE	SZ_4K
-#define AXHVC_GICV3_DIST_SIZE	SZ_64K
-#define AXHVC_GICV3_FRAME_ALIGN	SZ_64K
-#define AXHVC_GICV3_REDIST_SIZE	(2 * SZ_64K)
-#define AXHVC_GICV4_REDIST_SIZE	(4 * SZ_64K)
+#include "axhvc_gic.h"
 
 /* What discovery found; written once at load, before /dev/axhvc exists. */
 static struct axhvc_host_gic axhvc_host_gic __ro_after_init;
 static bool axhvc_host_gic_found __ro_after_init;
+/*
+ * How SPIs become Linux IRQs: the GIC driver's domain of wired interrupts
+ * (device tree), or the kernel's GSI mapping (ACPI).
+ */
+static struct irq_domain *axhvc_gic_domain __ro_after_init;
+static bool axhvc_gic_acpi __ro_after_init;
 
 /**
  * axhvc_vgic_check_fw() - check a firmware description of the host GIC
@@ -123,10 +128,21 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_describe);
 
 static const u32 axhvc_gic_v2 = 2, axhvc_gic_v3 = 3;
 
+/*
+ * The compatibles the kernel's GIC drivers take (IRQCHIP_DECLARE in
+ * drivers/irqchip/irq-gic-v3.c and irq-gic.c); a GICv4 is an arm,gic-v3.
+ */
 static const struct of_device_id axhvc_gic_of_match[] __initconst = {
 	{ .compatible = "arm,gic-v3", .data = &axhvc_gic_v3 },
 	{ .compatible = "arm,gic-400", .data = &axhvc_gic_v2 },
 	{ .compatible = "arm,cortex-a15-gic", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,cortex-a9-gic", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,cortex-a7-gic", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,arm11mp-gic", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,arm1176jzf-devchip-gic", .data = &axhvc_gic_v2 },
+	{ .compatible = "arm,pl390", .data = &axhvc_gic_v2 },
+	{ .compatible = "qcom,msm-8660-qgic", .data = &axhvc_gic_v2 },
+	{ .compatible = "qcom,msm-qgic2", .data = &axhvc_gic_v2 },
 	{ /* sentinel */ }
 };
 
@@ -145,7 +161,7 @@ static int __init axhvc_gic_from_dt(struct axhvc_gic_fw *fw, const char **why)
 			break;
 	}
 	if (!np) {
-		*why = "no arm,gic-v3, arm,gic-400 or arm,cortex-a15-gic node in the device tree";
+		*why = "no GIC node in the device tree";
 		return -ENODEV;
 	}
 
@@ -157,6 +173,15 @@ static int __init axhvc_gic_from_dt(struct axhvc_gic_fw *fw, const char **why)
 	} else if (fw->version == 3 && of_address_to_resource(np, 1, &fw->gicr)) {
 		*why = "device tree GICv3 node has no redistributor region (reg 1)";
 		ret = -ENODEV;
+	} else {
+		/*
+		 * The GICv3 driver tags its domain DOMAIN_BUS_WIRED; the GICv2
+		 * driver leaves it DOMAIN_BUS_ANY. A GIC no driver took has no
+		 * domain: identified, but its SPIs cannot be forwarded.
+		 */
+		axhvc_gic_domain =
+			irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED) ?:
+			irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_ANY);
 	}
 	of_node_put(np);
 	return ret;
@@ -241,6 +266,12 @@ static int __init axhvc_gic_from_madt(struct axhvc_gic_fw *fw, const char **why)
 		return -ENODEV;
 	}
 	fw->source = "ACPI MADT";
+	/*
+	 * The GIC driver that took the MADT's distributor registered the GSI
+	 * domain (acpi_set_irq_model()); an arm64 ACPI kernel without it has
+	 * no interrupts at all.
+	 */
+	axhvc_gic_acpi = true;
 	fw->gicd = DEFINE_RES_MEM(gicd, fw->version == 3 ? AXHVC_GICV3_DIST_SIZE :
 						       AXHVC_GICV2_DIST_SIZE);
 	if (fw->version == 2)
@@ -348,8 +379,111 @@ u32 axhvc_vgic_nr_spis(void)
 
 	if (!axhvc_host_gic_found)
 		return 0;
-	lines = 32 * ((axhvc_host_gic.typer & 0x1f) + 1);
-	return min(lines, 1020U) - 32;
+	lines = 32 * ((axhvc_host_gic.typer & AXHVC_GICD_TYPER_ITLINES) + 1);
+	return min(lines, AXHVC_GIC_SPI_LAST + 1U) - AXHVC_GIC_SPI_BASE;
+}
+
+#ifdef CONFIG_ACPI
+/* The Linux IRQ of GSI @gsi if the kernel has mapped it, else 0. */
+static unsigned int axhvc_gsi_mapped(u32 gsi)
+{
+	unsigned int irq;
+
+	return acpi_gsi_to_irq(gsi, &irq) ? 0 : irq;
+}
+
+/* GSI @gsi's Linux IRQ, mapped as acpi_register_gsi() maps a device's. */
+static int axhvc_gsi_to_irq(u32 gsi, bool level)
+{
+	unsigned int irq = axhvc_gsi_mapped(gsi);
+	int ret;
+
+	if (irq)
+		return irq;
+	ret = acpi_register_gsi(NULL, gsi, level ? ACPI_LEVEL_SENSITIVE :
+				ACPI_EDGE_SENSITIVE, ACPI_ACTIVE_HIGH);
+	return ret > 0 ? ret : -EINVAL;
+}
+#else
+/* Never called: axhvc_gic_acpi is set only by the MADT. */
+static unsigned int axhvc_gsi_mapped(u32 gsi)
+{
+	return 0;
+}
+
+static int axhvc_gsi_to_irq(u32 gsi, bool level)
+{
+	return -ENODEV;
+}
+#endif
+
+/**
+ * axhvc_vgic_spi_to_irq() - the Linux IRQ of host GIC SPI @spi
+ * @spi: the SPI number (INTID - 32), below axhvc_vgic_nr_spis()
+ * @level: the trigger to map the SPI with if nobody has mapped it yet
+ *
+ * Finds the SPI's Linux IRQ, or maps it now the way the kernel maps a
+ * firmware interrupt: in the GIC driver's domain with the device tree's
+ * three-cell specifier, or with acpi_register_gsi() (an SPI's GSI is its
+ * INTID). A mapping made here stays when the caller is done: mappings have
+ * no reference count, and a driver may have looked it up meanwhile. An
+ * existing mapping is returned as it is; the caller checks its trigger.
+ *
+ * Return: the Linux IRQ; -ENODEV when no usable host GIC or GIC driver was
+ * found; -EINVAL for an SPI the distributor lacks or that cannot be mapped.
+ */
+int axhvc_vgic_spi_to_irq(u32 spi, bool level)
+{
+	u32 intid = spi + AXHVC_GIC_SPI_BASE;
+	unsigned int irq = 0;
+
+	if (!axhvc_host_gic_found || (!axhvc_gic_domain && !axhvc_gic_acpi))
+		return -ENODEV;
+	if (spi >= axhvc_vgic_nr_spis())
+		return -EINVAL;
+	if (axhvc_gic_acpi)
+		return axhvc_gsi_to_irq(intid, level);
+	irq = irq_find_mapping(axhvc_gic_domain, intid);
+	if (!irq) {
+		struct irq_fwspec fwspec = {
+			.fwnode = axhvc_gic_domain->fwnode,
+			.param_count = 3,
+			.param = { AXHVC_GIC_FWSPEC_SPI, spi,
+				   level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING },
+		};
+
+		irq = irq_create_fwspec_mapping(&fwspec);
+	}
+	return irq ?: -EINVAL;
+}
+
+/**
+ * axhvc_vgic_irq_to_spi() - the host GIC SPI behind Linux IRQ @irq
+ * @irq: a Linux IRQ number
+ *
+ * Return: the SPI number (INTID - 32); -ENOENT when @irq does not exist;
+ * -EACCES when it is not an SPI of the host GIC (another irqchip's line,
+ * an SGI, PPI or LPI) or no usable host GIC was found.
+ */
+int axhvc_vgic_irq_to_spi(unsigned int irq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	irq_hw_number_t intid;
+
+	if (!d)
+		return -ENOENT;
+	intid = irqd_to_hwirq(d);
+	if (!axhvc_host_gic_found || intid < AXHVC_GIC_SPI_BASE ||
+	    intid > AXHVC_GIC_SPI_LAST)
+		return -EACCES;
+	if (axhvc_gic_acpi) {
+		/* The GSI domain's mapping of that INTID must be @irq itself. */
+		if (axhvc_gsi_mapped(intid) != irq)
+			return -EACCES;
+	} else if (!axhvc_gic_domain || d->domain != axhvc_gic_domain) {
+		return -EACCES;
+	}
+	return intid - AXHVC_GIC_SPI_BASE;
 }
 
 /**

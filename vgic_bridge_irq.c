@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * AxVisor's interrupt operations on a Linux/KVM host (the IRQ half of the
- * ArchIf bridge; host GIC discovery is in vgic_bridge.c).
+ * ArchIf bridge). The host GIC is identified in vgic_bridge.c, which alone
+ * turns host SPIs into Linux IRQs and back: this file never reads firmware.
  *
  * KVM exports nothing of its vgic, so interrupts reach a guest the way a
  * VMM's own do: through an eventfd the VMM bound to a guest SPI with
@@ -25,32 +26,37 @@
 #include <linux/file.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/irqdomain.h>
-#include <linux/of.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
+#include "axhvc_gic.h"
 
 /**
- * struct axhvc_intid_route - a guest INTID the VMM wired to an eventfd (kernel side)
+ * struct axhvc_intid_binding - a guest INTID the VMM bound to an eventfd
+ *
+ * What AXHVC_VM_SET_IRQ_ROUTE (&struct axhvc_irq_route) leaves in the kernel.
+ *
  * @trigger: the eventfd bound with KVM_IRQFD to the INTID.
  * @fwd: the host IRQ forwarded to the INTID, or NULL.
  */
-struct axhvc_intid_route {
+struct axhvc_intid_binding {
 	struct eventfd_ctx *trigger;
-	struct axhvc_irq_fwd *fwd;
+	struct axhvc_host_irq *fwd;
 };
 
 /**
- * struct axhvc_irq_fwd - a host IRQ forwarded to a guest INTID
+ * struct axhvc_host_irq - a host IRQ axhvc holds for a guest INTID
+ *
+ * What AXHVC_VM_FORWARD_IRQ (&struct axhvc_irq_forward) leaves in the kernel.
+ *
  * @vm: the VM.
  * @irq: the Linux IRQ number.
  * @spi: the GIC SPI the VMM named, or -1 if it named a Linux IRQ.
  * @level: level-triggered: masked from the interrupt to the guest's EOI.
- * @route: the guest INTID's route, which outlives the forward.
+ * @binding: the guest INTID's binding, which outlives the forward.
  * @resample: with @level, the resample eventfd KVM signals at the EOI.
  * @wait: on @resample's wait queue.
  * @pt: puts @wait there.
@@ -58,12 +64,12 @@ struct axhvc_intid_route {
  * @fired: interrupts taken from the host.
  * @unmasked: EOIs that unmasked the line.
  */
-struct axhvc_irq_fwd {
+struct axhvc_host_irq {
 	struct axhvc_vm *vm;
 	unsigned int irq;
 	int spi;
 	bool level;
-	struct axhvc_intid_route *route;
+	struct axhvc_intid_binding *binding;
 	struct eventfd_ctx *resample;
 	wait_queue_entry_t wait;
 	poll_table pt;
@@ -71,15 +77,6 @@ struct axhvc_irq_fwd {
 	atomic64_t fired;
 	atomic64_t unmasked;
 };
-
-static void axhvc_eventfd_ring(struct eventfd_ctx *ctx)
-{
-#ifdef AXHVC_EVENTFD_SIGNAL_NO_COUNT
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
 
 /**
  * axhvc_irq_inject() - raise guest INTID @intid of @vm
@@ -90,20 +87,20 @@ static void axhvc_eventfd_ring(struct eventfd_ctx *ctx)
  */
 int axhvc_irq_inject(struct axhvc_vm *vm, u32 intid)
 {
-	struct axhvc_intid_route *r;
+	struct axhvc_intid_binding *r;
 	int ret = -ENOENT;
 
 	mutex_lock(&vm->irq_lock);
 	r = xa_load(&vm->irq_routes, intid);
 	if (r) {
-		axhvc_eventfd_ring(r->trigger);
+		axhvc_eventfd_signal(r->trigger);
 		ret = 0;
 	}
 	mutex_unlock(&vm->irq_lock);
 	return ret;
 }
 
-static void axhvc_route_free(struct axhvc_intid_route *r)
+static void axhvc_binding_free(struct axhvc_intid_binding *r)
 {
 	eventfd_ctx_put(r->trigger);
 	kfree(r);
@@ -121,10 +118,10 @@ static void axhvc_route_free(struct axhvc_intid_route *r)
  */
 int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd)
 {
-	struct axhvc_intid_route *r = NULL, *old;
+	struct axhvc_intid_binding *r = NULL, *old;
 	int ret;
 
-	if (intid < 32 || intid > 1019)
+	if (!axhvc_gic_intid_is_spi(intid))
 		return -EINVAL;
 	if (efd != -1) {
 		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
@@ -151,16 +148,16 @@ int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd)
 	}
 	mutex_unlock(&vm->irq_lock);
 	if (!ret && old)
-		axhvc_route_free(old);
+		axhvc_binding_free(old);
 	if (r)
-		axhvc_route_free(r);
+		axhvc_binding_free(r);
 	return ret;
 }
 
 /* Host IRQ handler: acknowledge (the irqchip did), count, signal the guest. */
 static irqreturn_t axhvc_fwd_handler(int irq, void *data)
 {
-	struct axhvc_irq_fwd *fwd = data;
+	struct axhvc_host_irq *fwd = data;
 
 	atomic64_inc(&fwd->fired);
 	if (fwd->level) {
@@ -168,15 +165,20 @@ static irqreturn_t axhvc_fwd_handler(int irq, void *data)
 		disable_irq_nosync(irq);
 		atomic_set(&fwd->masked, 1);
 	}
-	axhvc_eventfd_ring(fwd->route->trigger);
+	axhvc_eventfd_signal(fwd->binding->trigger);
 	return IRQ_HANDLED;
 }
 
-/* KVM signalled the resample eventfd: the guest EOIed; unmask the line. */
+/*
+ * KVM signalled the resample eventfd: the guest EOIed; unmask the line.
+ * Context: the eventfd's wake-up, under its wait queue lock with interrupts
+ * off (KVM signals it from the vgic's EOI handling): nothing here may
+ * sleep; enable_irq() and the eventfd's own counter read do not.
+ */
 static int axhvc_fwd_resample_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 				     int sync, void *key)
 {
-	struct axhvc_irq_fwd *fwd = container_of(wait, struct axhvc_irq_fwd, wait);
+	struct axhvc_host_irq *fwd = container_of(wait, struct axhvc_host_irq, wait);
 	u64 cnt;
 
 	if (!(key_to_poll(key) & EPOLLIN))
@@ -192,51 +194,13 @@ static int axhvc_fwd_resample_wakeup(wait_queue_entry_t *wait, unsigned int mode
 static void axhvc_fwd_resample_queue(struct file *file, wait_queue_head_t *wqh,
 				     poll_table *pt)
 {
-	struct axhvc_irq_fwd *fwd = container_of(pt, struct axhvc_irq_fwd, pt);
+	struct axhvc_host_irq *fwd = container_of(pt, struct axhvc_host_irq, pt);
 
 	add_wait_queue(wqh, &fwd->wait);
 }
 
-/* The host GIC's domain of wired interrupts (SPIs), or NULL. */
-static struct irq_domain *axhvc_gic_domain(void)
-{
-	struct irq_domain *domain;
-	struct device_node *np;
-
-	np = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
-	if (!np)
-		return NULL;
-	domain = irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED);
-	of_node_put(np);
-	return domain;
-}
-
-/*
- * The Linux IRQ of GIC SPI @spi, mapped now with trigger @level if nobody
- * has yet. A mapping axhvc creates stays when the forward ends: mappings
- * have no reference count, and a driver may have looked it up meanwhile.
- */
-static int axhvc_spi_to_irq(u32 spi, bool level)
-{
-	struct irq_fwspec fwspec = { .param_count = 3 };
-	struct irq_domain *domain = axhvc_gic_domain();
-	unsigned int irq;
-
-	if (!domain)
-		return -ENODEV;
-	irq = irq_find_mapping(domain, spi + 32);
-	if (!irq) {
-		fwspec.fwnode = domain->fwnode;
-		fwspec.param[0] = 0;	/* GIC_SPI */
-		fwspec.param[1] = spi;
-		fwspec.param[2] = level ? IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_EDGE_RISING;
-		irq = irq_create_fwspec_mapping(&fwspec);
-	}
-	return irq ?: -EINVAL;
-}
-
 /* Stop forwarding; the route @fwd signals must still exist. */
-static void axhvc_fwd_free(struct axhvc_irq_fwd *fwd)
+static void axhvc_fwd_free(struct axhvc_host_irq *fwd)
 {
 	u64 cnt;
 
@@ -254,10 +218,10 @@ static void axhvc_fwd_free(struct axhvc_irq_fwd *fwd)
 }
 
 /* The forward of host IRQ @irq, under irq_lock. */
-static struct axhvc_intid_route *axhvc_fwd_find(struct axhvc_vm *vm,
-						unsigned int irq)
+static struct axhvc_intid_binding *axhvc_fwd_find(struct axhvc_vm *vm,
+						  unsigned int irq)
 {
-	struct axhvc_intid_route *r;
+	struct axhvc_intid_binding *r;
 	unsigned long intid;
 
 	lockdep_assert_held(&vm->irq_lock);
@@ -275,16 +239,12 @@ static struct axhvc_intid_route *axhvc_fwd_find(struct axhvc_vm *vm,
 static int axhvc_irq_to_spi(unsigned int irq)
 {
 	struct irq_data *d = irq_get_irq_data(irq);
-	struct irq_domain *domain = axhvc_gic_domain();
 
 	if (!d)
 		return -ENOENT;
 	if (irqd_is_per_cpu(d))
 		return -EINVAL;
-	if (!domain || d->domain != domain ||
-	    irqd_to_hwirq(d) < 32 || irqd_to_hwirq(d) > 1019)
-		return -EACCES;
-	return irqd_to_hwirq(d) - 32;
+	return axhvc_vgic_irq_to_spi(irq);
 }
 
 /*
@@ -320,7 +280,8 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
 	/* A level line taken as edge would storm: its handler cannot quiet it. */
 	if (ret && granted_level != level)
 		return -EINVAL;
-	irq = f->flags & AXHVC_FWD_F_GIC_SPI ? axhvc_spi_to_irq(spi, level) : f->host_irq;
+	irq = f->flags & AXHVC_FWD_F_GIC_SPI ? axhvc_vgic_spi_to_irq(spi, level) :
+					       f->host_irq;
 	if (irq < 0)
 		return irq;
 	d = irq_get_irq_data(irq);
@@ -341,8 +302,8 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
  */
 int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
-	struct axhvc_intid_route *r;
-	struct axhvc_irq_fwd *fwd;
+	struct axhvc_intid_binding *r;
+	struct axhvc_host_irq *fwd;
 	int irq, ret;
 
 	if (f->flags & ~(AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL) || f->reserved)
@@ -372,7 +333,7 @@ int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 		goto unlock;
 	}
 	fwd->irq = irq;
-	fwd->route = r;
+	fwd->binding = r;
 	if (axhvc_fwd_find(vm, irq)) {
 		ret = -EBUSY;
 		goto unlock;
@@ -422,8 +383,8 @@ unlock:
  */
 int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
-	struct axhvc_intid_route *r = NULL;
-	struct axhvc_irq_fwd *fwd = NULL;
+	struct axhvc_intid_binding *r = NULL;
+	struct axhvc_host_irq *fwd = NULL;
 	unsigned long intid;
 
 	if (f->flags & ~AXHVC_FWD_F_GIC_SPI || f->reserved)
@@ -456,7 +417,7 @@ int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
  */
 int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 {
-	struct axhvc_intid_route *r;
+	struct axhvc_intid_binding *r;
 	int ret = -ENOENT;
 
 	mutex_lock(&vm->irq_lock);
@@ -483,7 +444,7 @@ int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
  */
 void axhvc_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards)
 {
-	struct axhvc_intid_route *r;
+	struct axhvc_intid_binding *r;
 	unsigned long intid;
 
 	*nr_routes = 0;
@@ -515,13 +476,13 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_irq_vm_init);
  */
 void axhvc_irq_vm_release(struct axhvc_vm *vm)
 {
-	struct axhvc_intid_route *r;
+	struct axhvc_intid_binding *r;
 	unsigned long intid;
 
 	xa_for_each(&vm->irq_routes, intid, r) {
 		if (r->fwd)
 			axhvc_fwd_free(r->fwd);
-		axhvc_route_free(r);
+		axhvc_binding_free(r);
 	}
 	xa_destroy(&vm->irq_routes);
 }

@@ -8,6 +8,8 @@
 #   axhvc_mode=bench   run axhvc_bench (see bench.sh), power off
 #   axhvc_mode=stress  the long stress tests (make stress), then the same
 #                      unload, kmemleak scan and log as "check"
+#   axhvc_mode=some    only the programs of axhvc_tests=A,B,... (root), then
+#                      the same unload and log as "check" (check.sh's GICv2 run)
 # Lines starting with "axhvc-host:" are read by check.sh on the outer side.
 
 /bin/busybox --install -s /bin
@@ -86,6 +88,16 @@ run_tenant_checks()
 	run_prog tenant:leftovers ./tenant_leftovers.sh
 }
 
+# run_some - the programs named by axhvc_tests (comma-separated), as root.
+run_some()
+{
+	cd /axhvc/tests || return
+	for t in $(echo "${axhvc_tests:-}" | tr , ' '); do
+		run_prog "$t" "./$t"
+	done
+	finish_checks
+}
+
 # finish_checks - unload axhvc, scan for leaks, print the kernel log.
 finish_checks()
 {
@@ -137,6 +149,7 @@ script)	sh /axhvc/script.sh ;;
 bench)	AXHVC_TEST_TIMEOUT=2400 run_prog bench axhvc_bench \
 		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-12345}" ;;
 stress)	run_stress ;;
+some)	run_some ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
 esac
 say "done"

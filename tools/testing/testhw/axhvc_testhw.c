@@ -4,10 +4,11 @@
  * arm64 KVM host. It gives the tests what userspace cannot reach, through
  * debugfs (axhvc_testhw/):
  *
- * gic          read: "gicd <pa> gicr <pa> typer <hex> iidr <hex>", the
- *              device tree's arm,gic-v3 node and the distributor's TYPER and
- *              IIDR read through a mapping of this module's own: what axhvc
- *              must report.
+ * gic          read: "gicd <pa> gicr <pa> typer <hex> iidr <hex> version
+ *              <2|3>", the device tree's GIC node (arm,gic-v3, or the
+ *              GICv2 of QEMU's virt machine with gic-version=2; gicr 0 for
+ *              a GICv2) and the distributor's TYPER and IIDR read through a
+ *              mapping of this module's own: what axhvc must report.
  * spi_pending  write "<spi> <0|1>": clear or set the pending state of GIC
  *              SPI <spi> (INTID spi + 32) in the distributor, as a device
  *              raising its interrupt would. The SPI must already be mapped
@@ -39,31 +40,66 @@
 
 static struct dentry *testhw_dir;
 
-static struct device_node *testhw_gic_node(void)
+static const u32 testhw_v2 = 2, testhw_v3 = 3;
+
+/* The GICs QEMU's virt machine describes (gic-version=3 and =2). */
+static const struct of_device_id testhw_gic_match[] = {
+	{ .compatible = "arm,gic-v3", .data = &testhw_v3 },
+	{ .compatible = "arm,cortex-a15-gic", .data = &testhw_v2 },
+	{ /* sentinel */ }
+};
+
+static struct device_node *testhw_gic_node(u32 *version)
 {
-	return of_find_compatible_node(NULL, NULL, "arm,gic-v3");
+	const struct of_device_id *match;
+	struct device_node *np;
+
+	np = of_find_matching_node_and_match(NULL, testhw_gic_match, &match);
+	if (np && version)
+		*version = *(const u32 *)match->data;
+	return np;
+}
+
+/*
+ * The GIC's domain of wired interrupts: the GICv3 driver tags it
+ * DOMAIN_BUS_WIRED, the GICv2 driver leaves it DOMAIN_BUS_ANY.
+ */
+static struct irq_domain *testhw_gic_domain(void)
+{
+	struct device_node *np = testhw_gic_node(NULL);
+	struct irq_domain *d;
+
+	if (!np)
+		return NULL;
+	d = irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED) ?:
+	    irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_ANY);
+	of_node_put(np);
+	return d;
 }
 
 static int testhw_gic_show(struct seq_file *m, void *unused)
 {
-	struct device_node *np = testhw_gic_node();
-	struct resource d, r;
+	struct resource d, r = { };
 	void __iomem *base;
 	int ret = -ENODEV;
+	struct device_node *np;
+	u32 version;
 
+	np = testhw_gic_node(&version);
 	if (!np)
 		return -ENODEV;
-	if (of_address_to_resource(np, 0, &d) || of_address_to_resource(np, 1, &r))
+	if (of_address_to_resource(np, 0, &d) ||
+	    (version == 3 && of_address_to_resource(np, 1, &r)))
 		goto out;
-	base = ioremap(d.start, SZ_64K);
+	base = ioremap(d.start, SZ_4K);
 	if (!base) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	/* TYPER and IIDR are read-only identification registers. */
-	seq_printf(m, "gicd %#llx gicr %#llx typer %#x iidr %#x\n",
+	seq_printf(m, "gicd %#llx gicr %#llx typer %#x iidr %#x version %u\n",
 		   (u64)d.start, (u64)r.start, readl_relaxed(base + GICD_TYPER),
-		   readl_relaxed(base + GICD_IIDR));
+		   readl_relaxed(base + GICD_IIDR), version);
 	iounmap(base);
 	ret = 0;
 out:
@@ -77,7 +113,6 @@ static ssize_t testhw_spi_pending_write(struct file *file,
 					loff_t *ppos)
 {
 	struct irq_domain *domain;
-	struct device_node *np;
 	unsigned int spi, on, irq;
 	char buf[32];
 	int ret;
@@ -89,11 +124,7 @@ static ssize_t testhw_spi_pending_write(struct file *file,
 	buf[len] = '\0';
 	if (sscanf(buf, "%u %u", &spi, &on) != 2 || on > 1)
 		return -EINVAL;
-	np = testhw_gic_node();
-	if (!np)
-		return -ENODEV;
-	domain = irq_find_matching_fwnode(of_fwnode_handle(np), DOMAIN_BUS_WIRED);
-	of_node_put(np);
+	domain = testhw_gic_domain();
 	if (!domain)
 		return -ENODEV;
 	irq = irq_find_mapping(domain, spi + 32);
@@ -124,7 +155,6 @@ static ssize_t testhw_driver_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
 	struct irq_domain *domain;
-	struct device_node *np;
 	unsigned int spi;
 	char buf[32];
 	int ret = 0;
@@ -136,10 +166,7 @@ static ssize_t testhw_driver_write(struct file *file, const char __user *ubuf,
 	buf[len] = '\0';
 	mutex_lock(&testhw_drv_lock);
 	if (sscanf(buf, "lookup %u", &spi) == 1) {
-		np = testhw_gic_node();
-		domain = np ? irq_find_matching_fwnode(of_fwnode_handle(np),
-						       DOMAIN_BUS_WIRED) : NULL;
-		of_node_put(np);
+		domain = testhw_gic_domain();
 		testhw_drv_irq = domain ? irq_find_mapping(domain, spi + 32) : 0;
 		ret = testhw_drv_irq ? 0 : -ENOENT;
 	} else if (sysfs_streq(buf, "request")) {

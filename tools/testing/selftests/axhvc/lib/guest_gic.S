@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest code that sets up the vgic-v3 itself and takes an SPI: the proof
+ * Guest code that sets up the vgic itself and takes an SPI: the proof
  * that an interrupt raised for a VM (KVM_IRQFD, an axhvc doorbell) reaches
  * its guest. Conventions as in lib/guest.S: section guest_text, position
  * independent, EL1h, MMU off (every GIC access is a Device access, so all
  * of them are aligned and of the width the register has), state in
  * x19..x28. See lib/guest_gic.h for the entry points' contracts.
+ *
+ * The same code serves a vgic-v3 and, on a GICv2 host, a vgic-v2 (see
+ * vmm_vgic_create()): it tells them apart by GICD_CTLR.ARE, which KVM's
+ * vgic-v3 always reads as one and a GICv2 distributor has not (RAZ).
  */
 #include "vmm.h"
 #include "guest_asm.inc"
@@ -17,6 +21,7 @@
 #define GICD_ISENABLER		0x0100
 #define GICD_ISPENDR		0x0200
 #define GICD_IPRIORITYR		0x0400
+#define GICD_ITARGETSR		0x0800		/* GICv2 only */
 #define GICD_ICFGR		0x0c00
 #define GICD_IROUTER		0x6000
 
@@ -27,12 +32,27 @@
  */
 #define GICD_CTLR_ENABLE_G1	(1 << 1)
 #define GICD_CTLR_ARE		(1 << 4)
+#define GICD_CTLR_ARE_BIT	4
+/* GICv2: one enable; KVM's vgic-v2 puts every SPI in group 0. */
+#define GICD_CTLR_V2_ENABLE	(1 << 0)
 #define GICD_CTLR_RWP_BIT	31
 
 /* Redistributor RD_base registers (offsets from vCPU 0's VMM_GICR_GPA). */
 #define GICR_WAKER		0x0014
 #define GICR_WAKER_PSLEEP	(1 << 1)
 #define GICR_WAKER_CASLEEP_BIT	2
+
+/*
+ * GICv2 CPU interface registers (offsets from VMM_GICC_GPA). GICC_CTLR bit
+ * 0 enables group 0, which with FIQEn (bit 3) clear is signalled as an IRQ;
+ * EOImode (bit 9) clear: the EOIR write also deactivates.
+ */
+#define GICC_CTLR		0x0000
+#define GICC_PMR		0x0004
+#define GICC_IAR		0x000c
+#define GICC_EOIR		0x0010
+#define GICC_CTLR_ENABLE_G0	(1 << 0)
+#define GICC_IAR_INTID_MASK	0x3ff
 
 #define ICC_SRE_SRE		(1 << 0)
 #define ICC_CTLR_EOIMODE	(1 << 1)
@@ -49,21 +69,27 @@
  * does. VBAR_EL1 needs 2 KiB alignment; the image is loaded page aligned,
  * so alignment within guest_text holds in guest memory.
  */
-	.pushsection guest_text, "ax", %progbits
+	.macro	gic_vectors name, handler
 	.balign	2048
-	.global	guest_gic_vectors
-guest_gic_vectors:
+	.global	\name
+\name:
 	.irp	idx, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 	.balign	0x80
 	.if	\idx == VMM_VECTOR_IRQ_EL1H
-	b	guest_gic_irq
+	b	\handler
 	.else
 	mov	x17, #\idx
 	b	guest_gic_unexpected
 	.endif
 	.endr
 	.balign	0x80
-	.size	guest_gic_vectors, . - guest_gic_vectors
+	.size	\name, . - \name
+	.endm
+
+	.pushsection guest_text, "ax", %progbits
+	gic_vectors guest_gic_vectors, guest_gic_irq
+	/* The same for a vgic-v2, whose CPU interface is MMIO. */
+	gic_vectors guest_gic_v2_vectors, guest_gic_v2_irq
 
 /*
  * The same report as guest_unexpected_exception in lib/guest.S (which is
@@ -106,15 +132,51 @@ guest_gic_irq:
 1:	ldp	x0, x1, [sp], #16
 	eret
 	.size	guest_gic_irq, . - guest_gic_irq
+
+/* guest_gic_irq for a vgic-v2: acknowledge and EOI through GICC. */
+guest_gic_v2_irq:
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #VMM_GICC_GPA
+	ldr	w0, [x1, #GICC_IAR]
+	and	w0, w0, #GICC_IAR_INTID_MASK
+	cmp	x0, #GUEST_GIC_SPECIAL
+	b.hs	1f
+	/* An SPI's IAR value is its INTID alone (no source CPU field). */
+	str	w0, [x1, #GICC_EOIR]
+	mov	x26, x0
+	add	x27, x27, #1
+1:	ldp	x0, x1, [sp], #16
+	eret
+	.size	guest_gic_v2_irq, . - guest_gic_v2_irq
 	.popsection
 
 /*
  * Set up the GIC for SPI x19 on vCPU 0 (level-triggered if x24) and point
- * VBAR_EL1 at guest_gic_vectors; IRQs stay masked. Leaves x21 = GICD base,
- * x22/x25 = the SPI's word offset and bit; clobbers x9..x13.
+ * VBAR_EL1 at guest_gic_vectors (guest_gic_v2_vectors for a vgic-v2); IRQs
+ * stay masked. Leaves x21 = GICD base, x22/x25 = the SPI's word offset and
+ * bit; clobbers x9..x14 (x14: 1 for a vgic-v2).
  */
 guest_func guest_gic_setup
+	mov	x21, #VMM_GICD_GPA
+	mov	x14, #0
+	ldr	w9, [x21, #GICD_CTLR]
+	tbnz	w9, #GICD_CTLR_ARE_BIT, 3f
+
 	/*
+	 * vgic-v2: the CPU interface lets every priority through and signals
+	 * group 0 as IRQs; the distributor has one enable.
+	 */
+	mov	x14, #1
+	mov	x10, #VMM_GICC_GPA
+	mov	w9, #0xff
+	str	w9, [x10, #GICC_PMR]
+	mov	w9, #GICC_CTLR_ENABLE_G0
+	str	w9, [x10, #GICC_CTLR]
+	mov	w9, #GICD_CTLR_V2_ENABLE
+	str	w9, [x21, #GICD_CTLR]
+	b	4f
+
+3:	/*
 	 * CPU interface: system register access (KVM's vgic-v3 has it
 	 * RAO/WI, but a guest must not rely on that), every priority let
 	 * through, EOImode 0 for the handler, group 1 on.
@@ -148,17 +210,19 @@ guest_func guest_gic_setup
 	tbnz	w9, #GICR_WAKER_CASLEEP_BIT, 2b
 
 	/* The SPI, configured while still disabled. */
-	lsr	x22, x19, #5
+4:	lsr	x22, x19, #5
 	lsl	x22, x22, #2
 	and	x9, x19, #31
 	mov	w25, #1
 	lsl	w25, w25, w9
 
+	cbnz	x14, 5f				/* vgic-v2: group 0 is an IRQ */
 	add	x10, x21, #GICD_IGROUPR		/* group 1: an IRQ, not a FIQ */
 	ldr	w9, [x10, x22]
 	orr	w9, w9, w25
 	str	w9, [x10, x22]
 
+5:
 	add	x10, x21, #GICD_IPRIORITYR	/* byte accessible */
 	mov	w9, #GUEST_GIC_PRIORITY
 	strb	w9, [x10, x19]
@@ -183,14 +247,21 @@ guest_func guest_gic_setup
 	orr	w9, w9, w13
 6:	str	w9, [x10, x11]
 
+	cbnz	x14, 7f
 	add	x10, x21, #GICD_IROUTER		/* Aff3..0 = 0: vCPU 0 */
 	str	xzr, [x10, x19, lsl #3]
+	b	8f
+7:	add	x10, x21, #GICD_ITARGETSR	/* byte accessible; bit 0: CPU 0 */
+	mov	w9, #1
+	strb	w9, [x10, x19]
 
-	add	x10, x21, #GICD_ISENABLER	/* write 1 to set */
+8:	add	x10, x21, #GICD_ISENABLER	/* write 1 to set */
 	str	w25, [x10, x22]
 
 	adr	x9, guest_gic_vectors
-	msr	vbar_el1, x9
+	cbz	x14, 9f
+	adr	x9, guest_gic_v2_vectors
+9:	msr	vbar_el1, x9
 	isb
 
 	ret

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest code in lib/guest_gic.S: a guest that sets up the vgic-v3 for
+ * Guest code in lib/guest_gic.S: a guest that sets up the vgic (v3, or v2) for
  * vCPU 0, installs its own vector table and waits until it really takes
  * an SPI. Conventions as in vmm.h; included by that .S file as well.
  */

@@ -357,7 +357,7 @@ static int vmm_vgic_attr(int fd, __u32 group, __u64 attr, void *val)
 int vmm_vgic_create(struct vmm_vm *vm, unsigned int nr_irqs)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	__u64 dist = VMM_GICD_GPA, redist = VMM_GICR_GPA;
+	__u64 dist = VMM_GICD_GPA, redist = VMM_GICR_GPA, cpu = VMM_GICC_GPA;
 	__u32 nr = nr_irqs;
 	int ret;
 
@@ -367,9 +367,20 @@ int vmm_vgic_create(struct vmm_vm *vm, unsigned int nr_irqs)
 		vmm_log("vgic: add the vCPUs first");
 		return -EINVAL;
 	}
-	ret = VMM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
-	if (ret)
-		return ret;
+	/*
+	 * A vgic-v3 where the host can give one; a host with a GICv2 (or a
+	 * GICv3 without its GICv2 compatibility) has only the vgic-v2.
+	 */
+	vm->gic_version = 3;
+	if (ioctl(vm->fd, KVM_CREATE_DEVICE, &dev) < 0) {
+		if (errno != ENODEV)
+			return VMM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
+		dev.type = KVM_DEV_TYPE_ARM_VGIC_V2;
+		vm->gic_version = 2;
+		ret = VMM_IOCTL(vm->fd, KVM_CREATE_DEVICE, &dev);
+		if (ret)
+			return ret;
+	}
 	vm->gic_fd = dev.fd;
 
 	/*
@@ -377,12 +388,18 @@ int vmm_vgic_create(struct vmm_vm *vm, unsigned int nr_irqs)
 	 * CTRL_INIT time, which is why the vCPUs must exist by now.
 	 */
 	ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr);
-	if (!ret)
+	if (!ret && vm->gic_version == 3)
 		ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 				    KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
-	if (!ret)
+	if (!ret && vm->gic_version == 3)
 		ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
 				    KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
+	if (!ret && vm->gic_version == 2)
+		ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				    KVM_VGIC_V2_ADDR_TYPE_DIST, &dist);
+	if (!ret && vm->gic_version == 2)
+		ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				    KVM_VGIC_V2_ADDR_TYPE_CPU, &cpu);
 	if (!ret)
 		ret = vmm_vgic_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
 				    KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small test VMM for axhvc's kselftests: one KVM VM with guest RAM, an
- * in-kernel vgic-v3, a few vCPUs, a guest-to-host "report" channel and a
+ * in-kernel vgic-v3 (vgic-v2 on a GICv2 host), a few vCPUs, a guest-to-host "report" channel and a
  * watchdog, so that a guest which goes wrong becomes a failed test with
  * its registers printed instead of a hang.
  *
  * Guest memory map (GPAs, modelled on QEMU's "virt" machine):
  *
- *   0x08000000  vgic-v3 distributor (64 KiB)
+ *   0x08000000  vgic-v3 distributor (64 KiB), or vgic-v2 distributor (4 KiB)
+ *   0x08010000  vgic-v2 CPU interface (8 KiB; only with a vgic-v2)
  *   0x080A0000  vgic-v3 redistributors (128 KiB per vCPU)
  *   0x0A000000  report page: MMIO, not backed by memory, see below
  *   0x40000000  guest RAM, memslot 0:
@@ -43,6 +44,7 @@
 #define AXHVC_SELFTEST_VMM_H
 
 #define VMM_GICD_GPA		0x08000000ULL
+#define VMM_GICC_GPA		0x08010000ULL
 #define VMM_GICR_GPA		0x080A0000ULL
 #define VMM_GICR_SIZE		0x20000ULL	/* per vCPU */
 #define VMM_REPORT_GPA		0x0A000000
@@ -193,6 +195,7 @@ struct vmm_vm {
 	int kvm_fd;
 	int fd;				/* VM fd */
 	int gic_fd;			/* vgic device fd, -1 until created */
+	int gic_version;		/* 3: vgic-v3, 2: vgic-v2 */
 	void *ram;			/* host mapping of guest RAM */
 	__u64 ram_gpa;
 	size_t ram_size;
@@ -253,8 +256,10 @@ struct vmm_vcpu *vmm_vcpu_add(struct vmm_vm *vm, unsigned int id);
 /*
  * Creates and initialises the in-kernel vgic-v3 (distributor at
  * VMM_GICD_GPA, redistributors at VMM_GICR_GPA) with @nr_irqs interrupts,
- * a multiple of 32 in 64..1024 that counts the 32 private ones. Call it
- * after the last vmm_vcpu_add(). Returns 0 or -errno.
+ * a multiple of 32 in 64..1024 that counts the 32 private ones. Where KVM
+ * has no vgic-v3 (a GICv2 host), a vgic-v2 instead (distributor at
+ * VMM_GICD_GPA, CPU interface at VMM_GICC_GPA); vm->gic_version says which.
+ * Call it after the last vmm_vcpu_add(). Returns 0 or -errno.
  */
 int vmm_vgic_create(struct vmm_vm *vm, unsigned int nr_irqs);
 
