@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/ratelimit_types.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
@@ -42,8 +43,12 @@ enum axhvc_route {
 
 /**
  * struct axhvc_vm - an AxVisor VM registered by its VMM
+ *
+ * Each field is written by one file only, its owner; others read it (or
+ * call the owner). Set by axhvc_vm.c at creation, then fixed:
+ *
  * @vm_id: the VM's AxVisor id; the key of the VM registry.
- * @flags: AXHVC_VM_F_* flags, fixed at creation.
+ * @flags: AXHVC_VM_F_* flags.
  * @ivc_base: guest-physical base of the IVC window.
  * @ivc_size: size of the IVC window (0: none).
  * @mm: the creating process's mm (grabbed, not pinned): only that process
@@ -54,29 +59,41 @@ enum axhvc_route {
  * @id_bound: @vm_id is the creator's by the administrator's grant (or the
  *	creator is the administrator), so an allowlist naming it names this
  *	tenant (axhvc_grant.c).
+ * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
+ * @refs: references to the VM: its fd's, and the host view's while it
+ *	looks. The last one frees it (axhvc_vm_put()).
+ *
+ * axhvc_hypercall.c's:
+ *
  * @hc_calls: hypercalls served, by route and code; counted without a lock
  *	on the hypercall path (one atomic increment per call).
  * @hc_errors: hypercalls that returned an error to the guest.
- * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
- * @kvm_node: in axhvc_kvm.c's table of bound VMs, while bound.
+ * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
+ *
+ * axhvc_kvm.c's:
+ *
+ * @kvm_node: in the table of bound VMs, while bound.
  * @intercept_calls: intercepted calls of this VM in flight; unbinding the
  *	VM waits for none.
- * @refs: references to the VM; its fd holds the first. (Intercepted calls
- *	in flight are waited for by axhvc_kvm_unbind() instead.)
+ *
+ * axhvc_guest.c's:
+ *
  * @regions_lock: serialises additions to @regions.
  * @nr_regions: how many entries of @regions are valid. Written with release
  *	semantics under @regions_lock and read with acquire semantics without
  *	it: a published region never changes.
  * @regions: the guest RAM regions, see &struct axhvc_mem_region.
- * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
- * @window_lock: protects changes to @ivc_window and keeps what a range
- *	holds alive while a fault maps it (axhvc_window.c).
- * @ivc_window: the IVC window's allocations, by window page: each range maps
- *	to the &struct axhvc_chan_map placed there.
+ *
+ * axhvc_window.c's:
+ *
+ * @window_lock: protects @ivc_window and @window_mapping, and keeps the
+ *	pages a range shows alive while a fault maps them.
+ * @ivc_window: the IVC window's allocations, by window page: each range
+ *	maps to the array of pages it shows.
  * @window_mapping: the address space of the VM fd's own inode, whose
  *	mappings are the VMM's views of the window; NULL until the fd exists.
  *
- * Under axhvc_ivc.c's lock:
+ * axhvc_ivc.c's, under its registry lock:
  *
  * @ivc_maps: the VM's channel mappings, published and subscribed.
  * @ivc_nr_channels: how many mappings the VM holds.
@@ -88,6 +105,8 @@ enum axhvc_route {
  * @doorbell_intid: without @doorbell, the guest INTID HIVCNotify raises
  *	through its route (vgic_bridge_irq.c), or 0.
  *
+ * axhvc_ivc.c's, the channel events read from the VM fd (ivc_chardev.c):
+ *
  * @events_lock: protects @events, @ev_head, @ev_count and @ev_lost.
  * @events_wq: readers and pollers of the VM fd wait here for events.
  * @events: queued channel events, a ring of @ev_count starting at @ev_head.
@@ -95,8 +114,9 @@ enum axhvc_route {
  * @ev_count: how many events are queued.
  * @ev_lost: events were dropped since the queue was last drained.
  *
- * @irq_lock: protects @irq_routes and the forwards hanging off it
- *	(vgic_bridge_irq.c).
+ * vgic_bridge_irq.c's:
+ *
+ * @irq_lock: protects @irq_routes and the forwards hanging off it.
  * @irq_routes: guest INTID -> how to raise it, and the host IRQ forwarded.
  */
 struct axhvc_vm {
@@ -108,19 +128,24 @@ struct axhvc_vm {
 	struct pid *owner;
 	kuid_t owner_uid;
 	bool id_bound;
+	struct kvm *kvm;
+	struct kref refs;
+
 	atomic64_t hc_calls[AXHVC_NR_ROUTES][AXHVC_HC_COUNT];
 	atomic64_t hc_errors;
-	struct kvm *kvm;
+	struct ratelimit_state debug_rs;
+
 	struct hlist_node kvm_node;
 	atomic_t intercept_calls;
-	struct kref refs;
-	struct mutex regions_lock;	/* serialises additions to regions */
+
+	struct mutex regions_lock;	/* see above */
 	unsigned int nr_regions;
 	struct axhvc_mem_region regions[AXHVC_MAX_MEM_REGIONS];
-	struct ratelimit_state debug_rs;
+
 	struct mutex window_lock;	/* see above */
 	struct maple_tree ivc_window;
 	struct address_space *window_mapping;
+
 	struct list_head ivc_maps;
 	u32 ivc_nr_channels;
 	u32 ivc_max_channels;
@@ -129,97 +154,52 @@ struct axhvc_vm {
 	struct axhvc_allowed *ivc_allow;
 	struct eventfd_ctx *doorbell;
 	u32 doorbell_intid;
+
 	spinlock_t events_lock;		/* see above */
 	wait_queue_head_t events_wq;
 	struct axhvc_event events[AXHVC_EVENT_QUEUE_LEN];
 	unsigned int ev_head;
 	unsigned int ev_count;
 	bool ev_lost;
+
 	struct mutex irq_lock;		/* see above */
 	struct xarray irq_routes;
 };
 
-/* axhvc_vm.c */
-long axhvc_vm_create(const struct axhvc_vm_config __user *uconf);
-void axhvc_vm_put(struct axhvc_vm *vm);
-
-/**
- * struct axhvc_guest_u64 - a u64 of guest memory, pinned for writing
- * @page: the VMM's page that holds it, pinned
- * @offset: the u64's offset in @page
- * @dirty: written through axhvc_guest_u64_set()
+/*
+ * The files, top to bottom (Documentation/overview.rst, "Layers"): each
+ * calls only into the files below it. axhvc_main.c is the top; it declares
+ * nothing for others.
  */
-struct axhvc_guest_u64 {
-	struct page *page;
-	unsigned int offset;
-	bool dirty;
-};
 
-int axhvc_guest_pin_u64(struct axhvc_vm *vm, u64 gpa, struct axhvc_guest_u64 *g);
-u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g);
-void axhvc_guest_u64_set(struct axhvc_guest_u64 *g, u64 val);
-void axhvc_guest_unpin_u64(struct axhvc_guest_u64 *g);
-void axhvc_vm_exit(void);
-void axhvc_vm_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id, u64 key,
-			 u64 peer);
+/* axhvc_host.c */
 long axhvc_list_vms(struct axhvc_vm_list __user *ulist);
 long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist);
 
-/* axhvc_window.c */
-void axhvc_window_init(struct axhvc_vm *vm);
-void axhvc_window_destroy(struct axhvc_vm *vm);
-int axhvc_window_alloc(struct axhvc_vm *vm, unsigned long nr_pages,
-		       void *owner, unsigned long *first);
-void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
-		       unsigned long nr_pages);
-int axhvc_window_mmap(struct axhvc_vm *vm, struct vm_area_struct *vma);
+/* axhvc_vm.c */
+long axhvc_vm_create(const struct axhvc_vm_config __user *uconf);
+void axhvc_vm_get(struct axhvc_vm *vm);
+void axhvc_vm_put(struct axhvc_vm *vm);
+u32 axhvc_vm_get_all(struct axhvc_vm **vms, u32 room);
+u32 axhvc_vm_count(void);
+void axhvc_vm_exit(void);
 
-/* axhvc_ivc.c */
-struct axhvc_call;
-long axhvc_ivc_call(const struct axhvc_call *call);
-void axhvc_ivc_vm_init(struct axhvc_vm *vm);
-void axhvc_ivc_vm_release(struct axhvc_vm *vm);
-int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
-			   u32 intid);
-struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff);
-int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim);
-int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr);
-int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
-		   u32 max, u32 *nr);
-int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
-		  struct axhvc_channel_info *info, u64 *subs, u32 max);
-int __must_check axhvc_ivc_registry_lock(void);
-void axhvc_ivc_registry_sync(void);
-void axhvc_ivc_registry_unlock(void);
-void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
-int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
-int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
-		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
-int axhvc_ivc_init(void);
-void axhvc_ivc_exit(void);
+/* ivc_chardev.c */
+long axhvc_ivc_chardev_ioctl(struct axhvc_vm *vm, unsigned int cmd,
+			     void __user *argp);
+ssize_t axhvc_ivc_chardev_read(struct file *file, char __user *buf, size_t len,
+			       loff_t *ppos);
+__poll_t axhvc_ivc_chardev_poll(struct file *file, poll_table *wait);
+int axhvc_ivc_chardev_mmap(struct file *file, struct vm_area_struct *vma);
 
-/*
- * Hands a new mapping's GPA and size to whoever asked for it (the guest, or
- * a KUnit test), under the registry lock; an error undoes the call.
- */
-typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
-				  void *ctx);
-
-/* vgic_bridge_irq.c */
-int axhvc_vm_inject_irq(struct axhvc_vm *vm, u32 intid);
-int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd);
-int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
-int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
-int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
-void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
-void axhvc_vm_irq_init(struct axhvc_vm *vm);
-void axhvc_vm_irq_release(struct axhvc_vm *vm);
-
-/* axhvc_grant.c */
-long axhvc_grant_set(const struct axhvc_grant __user *ugrant);
-int axhvc_grant_vm_id(u64 id, bool *bound);
-int axhvc_grant_spi(u32 spi, bool *level);
-void axhvc_grant_exit(void);
+/* axhvc_kvm.c: everything that depends on KVM's internals. */
+bool axhvc_kvm_intercept_supported(void);
+struct kvm *axhvc_kvm_get_from_fd(int fd);
+void axhvc_kvm_put(struct kvm *kvm);
+int axhvc_kvm_bind(struct axhvc_vm *vm);
+void axhvc_kvm_unbind(struct axhvc_vm *vm);
+int axhvc_kvm_init(void);
+void axhvc_kvm_exit(void);
 
 /* axhvc_hypercall.c */
 
@@ -238,23 +218,80 @@ struct axhvc_call {
 };
 
 /*
- * Dispatcher verdicts: the guest's x0 is set from the result, or the call is
- * the VMM's to decide (a lifecycle call it asked for).
+ * Dispatcher verdicts: the guest's x0 is set from the result; the call is
+ * the VMM's to decide (a lifecycle call it asked for); or x0 is no AxVisor
+ * hypercall at all.
  */
 #define AXHVC_CALL_DONE		0
 #define AXHVC_CALL_TO_VMM	1
+#define AXHVC_CALL_NOT_OURS	2
+
+/*
+ * Is x0 an AxVisor hypercall code? The dispatcher's own range check, inline
+ * for the intercept's ftrace callback, which may call nothing traceable.
+ */
+static __always_inline bool axhvc_hc_is_axvisor(u64 x0)
+{
+	return (u32)x0 < AXHVC_HC_COUNT;
+}
 
 int axhvc_dispatch(const struct axhvc_call *call, u64 *ret);
 u64 axhvc_encode_result(u32 vm_flags, long result);
+void axhvc_hc_vm_init(struct axhvc_vm *vm);
+void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 
-/* axhvc_kvm.c: everything that depends on KVM's internals. */
-bool axhvc_kvm_intercept_supported(void);
-struct kvm *axhvc_kvm_get_from_fd(int fd);
-void axhvc_kvm_put(struct kvm *kvm);
-int axhvc_kvm_bind(struct axhvc_vm *vm);
-void axhvc_kvm_unbind(struct axhvc_vm *vm);
-int axhvc_kvm_init(void);
-void axhvc_kvm_exit(void);
+/* axhvc_ivc.c */
+long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
+			  u64 size_gpa);
+long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+			    u64 base_gpa, u64 size_gpa);
+int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
+int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
+void axhvc_ivc_vm_init(struct axhvc_vm *vm);
+void axhvc_ivc_vm_release(struct axhvc_vm *vm);
+u32 axhvc_ivc_nr_channels(struct axhvc_vm *vm);
+bool axhvc_ivc_has_events(struct axhvc_vm *vm);
+bool axhvc_ivc_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev);
+void axhvc_ivc_events_lost(struct axhvc_vm *vm);
+int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
+			   u32 intid);
+int axhvc_ivc_set_limits(struct axhvc_vm *vm, struct axhvc_vm_limits *lim);
+int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr);
+int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
+		   u32 max, u32 *nr);
+int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
+		  struct axhvc_channel_info *info, u64 *subs, u32 max);
+int __must_check axhvc_ivc_registry_lock(void);
+void axhvc_ivc_registry_unlock(void);
+void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
+int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
+int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
+		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
+int axhvc_ivc_init(void);
+void axhvc_ivc_exit(void);
+
+/*
+ * Hands a new mapping's GPA and size to whoever asked for it (the guest, or
+ * a KUnit test), under the registry lock; an error undoes the call.
+ */
+typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
+				  void *ctx);
+
+/* vgic_bridge_irq.c */
+int axhvc_irq_inject(struct axhvc_vm *vm, u32 intid);
+int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd);
+int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f);
+int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st);
+void axhvc_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards);
+void axhvc_irq_vm_init(struct axhvc_vm *vm);
+void axhvc_irq_vm_release(struct axhvc_vm *vm);
+
+/* axhvc_grant.c */
+long axhvc_grant_set(const struct axhvc_grant __user *ugrant);
+int axhvc_grant_vm_id(u64 id, bool *bound);
+int axhvc_grant_spi(u32 spi, bool *level);
+void axhvc_grant_exit(void);
 
 /* vgic_bridge.c: AxVisor's ArchIf GIC operations. */
 
@@ -277,6 +314,43 @@ bool axhvc_vgic_host_gic_found(void);
 u32 axhvc_vgic_nr_spis(void);
 long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp);
 
+/* axhvc_window.c */
+void axhvc_window_init(struct axhvc_vm *vm);
+void axhvc_window_destroy(struct axhvc_vm *vm);
+void axhvc_window_set_mapping(struct axhvc_vm *vm, struct address_space *mapping);
+int axhvc_window_alloc(struct axhvc_vm *vm, unsigned long nr_pages,
+		       struct page **pages, unsigned long *first);
+void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
+		       unsigned long nr_pages);
+void axhvc_window_lock(struct axhvc_vm *vm);
+void axhvc_window_unlock(struct axhvc_vm *vm);
+struct page *axhvc_window_page(struct axhvc_vm *vm, unsigned long pgoff);
+
+/* axhvc_guest.c */
+
+/**
+ * struct axhvc_guest_u64 - a u64 of guest memory, pinned for writing
+ * @page: the VMM's page that holds it, pinned
+ * @offset: the u64's offset in @page
+ * @dirty: written through axhvc_guest_u64_set()
+ */
+struct axhvc_guest_u64 {
+	struct page *page;
+	unsigned int offset;
+	bool dirty;
+};
+
+void axhvc_guest_init(struct axhvc_vm *vm);
+void axhvc_guest_destroy(struct axhvc_vm *vm);
+int axhvc_guest_add_region(struct axhvc_vm *vm, const struct axhvc_mem_region *r);
+unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm);
+bool axhvc_guest_u64_valid(const struct axhvc_vm *vm, u64 gpa);
+int axhvc_guest_pin_u64(const struct axhvc_vm *vm, u64 gpa,
+			struct axhvc_guest_u64 *g);
+u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g);
+void axhvc_guest_u64_set(struct axhvc_guest_u64 *g, u64 val);
+void axhvc_guest_unpin_u64(struct axhvc_guest_u64 *g);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 long axhvc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int axhvc_api_version_fill(struct axhvc_api_version *ver);
@@ -287,12 +361,12 @@ int axhvc_check_mem_region(const struct axhvc_vm *vm,
 int axhvc_check_vm_list(const struct axhvc_vm_list *vl);
 int axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl);
 void axhvc_vm_info_fill(struct axhvc_vm *vm, struct axhvc_vm_info *info);
+struct axhvc_vm *axhvc_vm_new(const struct axhvc_vm_config *conf, bool id_bound);
+void axhvc_vm_destroy(struct axhvc_vm *vm);
 int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 		      axhvc_ivc_report_t report, void *ctx);
 int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 			axhvc_ivc_report_t report, void *ctx);
-int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
-int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
 u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers);
 int axhvc_vgic_check_fw(const struct axhvc_gic_fw *fw);
 int axhvc_vgic_describe(const struct axhvc_gic_fw *fw, u32 typer, u32 iidr,

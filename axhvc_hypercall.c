@@ -3,11 +3,14 @@
  * The AxVisor hypercall dispatcher: codes 0..7, whichever route brought them
  * (the VMM's forwarded ioctl or the in-kernel intercept), with AxVisor's
  * semantics and axhvc's stable error encoding. See Documentation/axhvc.rst.
+ * The one place that decodes x0: the routes pass every call here and act on
+ * the verdict.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
@@ -35,12 +38,52 @@ u64 axhvc_encode_result(u32 vm_flags, long result)
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_encode_result);
 
+/**
+ * axhvc_hc_vm_init() - a new VM's hypercall counters and debug log limit
+ * @vm: the VM
+ */
+void axhvc_hc_vm_init(struct axhvc_vm *vm)
+{
+	/* Per VM, so that a chatty guest cannot silence another one. */
+	ratelimit_state_init(&vm->debug_rs, 5 * HZ, 10);
+}
+
+/**
+ * axhvc_hc_vm_info() - a VM's hypercall counters, for the host view
+ * @vm: the VM
+ * @info: out: the calls and errors fields of its &struct axhvc_vm_info
+ */
+void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info)
+{
+	unsigned int route, code;
+
+	/* Every per-route count is read once: the sums agree with each other. */
+	for (route = 0; route < AXHVC_NR_ROUTES; route++) {
+		for (code = 0; code < AXHVC_HC_COUNT; code++) {
+			u64 n = atomic64_read(&vm->hc_calls[route][code]);
+
+			info->calls[code] += n;
+			if (route == AXHVC_ROUTE_INTERCEPT)
+				info->calls_intercept += n;
+			else
+				info->calls_forwarded += n;
+		}
+	}
+	info->errors = atomic64_read(&vm->hc_errors);
+}
+
+/* HyperVisorDisable, HyperVisorPrepareDisable: when the VMM does not decide. */
+static long axhvc_hc_lifecycle(const struct axhvc_call *call)
+{
+	/* There is no hypervisor to switch off under KVM. */
+	return -EOPNOTSUPP;
+}
+
 static long axhvc_hc_debug(const struct axhvc_call *call)
 {
 	struct axhvc_vm *vm = call->vm;
 
 	trace_axhvc_debug(vm->vm_id, call->vcpu_id, call->x);
-	/* Per VM, so that a chatty guest cannot silence another one. */
 	if (__ratelimit(&vm->debug_rs))
 		pr_info("vm %llu vcpu %u debug: %#llx %#llx %#llx %#llx %#llx %#llx\n",
 			vm->vm_id, call->vcpu_id, call->x[1], call->x[2],
@@ -48,58 +91,98 @@ static long axhvc_hc_debug(const struct axhvc_call *call)
 	return 0;
 }
 
+static long axhvc_hc_publish(const struct axhvc_call *call)
+{
+	return axhvc_ivc_hc_publish(call->vm, call->x[1], call->x[2], call->x[3]);
+}
+
+static long axhvc_hc_subscribe(const struct axhvc_call *call)
+{
+	return axhvc_ivc_hc_subscribe(call->vm, call->x[1], call->x[2],
+				      call->x[3], call->x[4]);
+}
+
+static long axhvc_hc_unpublish(const struct axhvc_call *call)
+{
+	return axhvc_ivc_drop(call->vm, call->vm->vm_id, call->x[1], true);
+}
+
+static long axhvc_hc_unsubscribe(const struct axhvc_call *call)
+{
+	return axhvc_ivc_drop(call->vm, call->x[1], call->x[2], false);
+}
+
+static long axhvc_hc_notify(const struct axhvc_call *call)
+{
+	return axhvc_ivc_notify(call->vm, call->x[1], call->x[2], call->x[3]);
+}
+
 /**
- * axhvc_dispatch() - serve one AxVisor hypercall
- * @call: the call; its code (x0 truncated to 32 bits) must be below
- *	%AXHVC_HC_COUNT
+ * struct axhvc_hc - how one hypercall code is served
+ * @handler: serves the call, taking its arguments from x1..x6; its result
+ *	goes to the guest's x0.
+ * @lifecycle: the VMM may ask to decide the call itself
+ *	(%AXHVC_VM_F_LIFECYCLE_TO_VMM).
+ */
+struct axhvc_hc {
+	long (*handler)(const struct axhvc_call *call);
+	bool lifecycle;
+};
+
+/* The codes, as Documentation/hypercalls.rst lists them: the only decoding. */
+static const struct axhvc_hc axhvc_hcs[AXHVC_HC_COUNT] = {
+	[AXHVC_HC_HYPERVISOR_DISABLE]	      = { axhvc_hc_lifecycle, true },
+	[AXHVC_HC_HYPERVISOR_PREPARE_DISABLE] = { axhvc_hc_lifecycle, true },
+	[AXHVC_HC_HYPERVISOR_DEBUG]	      = { axhvc_hc_debug },
+	[AXHVC_HC_IVC_PUBLISH]		      = { axhvc_hc_publish },
+	[AXHVC_HC_IVC_SUBSCRIBE]	      = { axhvc_hc_subscribe },
+	[AXHVC_HC_IVC_UNPUBLISH]	      = { axhvc_hc_unpublish },
+	[AXHVC_HC_IVC_UNSUBSCRIBE]	      = { axhvc_hc_unsubscribe },
+	[AXHVC_HC_IVC_NOTIFY]		      = { axhvc_hc_notify },
+};
+
+/**
+ * axhvc_dispatch() - serve one hypercall, whichever route brought it
+ * @call: the call
  * @ret: out: the value for the guest's x0 when the call is done
  *
- * Counts the call in the VM's counters for the host view (AXHVC_LIST_VMS):
- * one lock-free atomic increment per call, and one more when it fails.
+ * Decodes x0 (truncated to 32 bits) from the table above, and counts the
+ * call in the VM's counters for the host view (AXHVC_LIST_VMS): one
+ * lock-free atomic increment per call, and one more when it fails.
+ *
+ * A lifecycle call of a VM whose VMM decides them is handed over. On the
+ * intercept route the VMM gets it as a KVM_EXIT_HYPERCALL; a VMM loop that
+ * passes every such exit to AXHVC_VM_HYPERCALL then gets %AXHVC_CALL_TO_VMM
+ * again, and the call is not counted twice.
  *
  * Context: process context, in the VMM's address space (the forwarded ioctl
  * or the intercepting vCPU thread); may sleep.
  *
- * Return: %AXHVC_CALL_DONE with @ret set, or %AXHVC_CALL_TO_VMM for a
- * lifecycle call the VMM asked to decide (@ret is then untouched).
+ * Return: %AXHVC_CALL_DONE with @ret set; %AXHVC_CALL_TO_VMM for a
+ * lifecycle call the VMM decides (@ret untouched); %AXHVC_CALL_NOT_OURS
+ * for a code that is no AxVisor hypercall (nothing counted).
  */
 int axhvc_dispatch(const struct axhvc_call *call, u64 *ret)
 {
 	struct axhvc_vm *vm = call->vm;
-	u32 code = (u32)call->x[0];
+	const struct axhvc_hc *hc;
 	long result;
 
-	if (likely(code < AXHVC_HC_COUNT && call->route < AXHVC_NR_ROUTES))
-		atomic64_inc(&vm->hc_calls[call->route][code]);
+	if (!axhvc_hc_is_axvisor(call->x[0]))
+		return AXHVC_CALL_NOT_OURS;
+	hc = &axhvc_hcs[(u32)call->x[0]];
+	if (hc->lifecycle && (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM) &&
+	    call->route == AXHVC_ROUTE_FORWARDED &&
+	    (vm->flags & AXHVC_VM_F_INTERCEPT))
+		return AXHVC_CALL_TO_VMM;	/* counted when intercepted */
 
-	switch (code) {
-	case AXHVC_HC_HYPERVISOR_DISABLE:
-	case AXHVC_HC_HYPERVISOR_PREPARE_DISABLE:
-		/* There is no hypervisor to switch off under KVM: the VMM may decide. */
-		if (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM) {
-			trace_axhvc_hypercall(vm->vm_id, call->vcpu_id, call->x,
-					      0, 0, call->route);
-			return AXHVC_CALL_TO_VMM;
-		}
-		result = -EOPNOTSUPP;
-		break;
-	case AXHVC_HC_HYPERVISOR_DEBUG:
-		result = axhvc_hc_debug(call);
-		break;
-	case AXHVC_HC_IVC_PUBLISH:
-	case AXHVC_HC_IVC_SUBSCRIBE:
-	case AXHVC_HC_IVC_UNPUBLISH:
-	case AXHVC_HC_IVC_UNSUBSCRIBE:
-	case AXHVC_HC_IVC_NOTIFY:
-		result = axhvc_ivc_call(call);
-		break;
-	default:
-		/* Callers claim only codes 0..7; anything else is a bug. */
-		WARN_ON_ONCE(1);
-		result = -EINVAL;
-		break;
+	atomic64_inc(&vm->hc_calls[call->route][(u32)call->x[0]]);
+	if (hc->lifecycle && (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM)) {
+		trace_axhvc_hypercall(vm->vm_id, call->vcpu_id, call->x, 0, 0,
+				      call->route);
+		return AXHVC_CALL_TO_VMM;
 	}
-
+	result = hc->handler(call);
 	if (result < 0)
 		atomic64_inc(&vm->hc_errors);
 	*ret = axhvc_encode_result(vm->flags, result);

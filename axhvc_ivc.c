@@ -23,6 +23,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/poll.h>
 #include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -306,27 +307,85 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
 	return chan;
 }
 
-/**
- * axhvc_ivc_window_page() - the page behind a window page (for faults)
- * @owner: what axhvc_window_alloc() was given: a channel mapping
- * @pgoff: the page's index in the window, inside the mapping's range
- *
- * Context: the VM's window_lock, which keeps the mapping alive.
- * Return: the page.
- */
-struct page *axhvc_ivc_window_page(void *owner, unsigned long pgoff)
-{
-	struct axhvc_chan_map *map = owner;
-	unsigned long index = pgoff - map->first;
-
-	if (WARN_ON_ONCE(index >= map->chan->nr_pages))
-		return NULL;
-	return map->chan->pages[index];
-}
-
 static u64 axhvc_chan_bytes(const struct axhvc_chan *chan)
 {
 	return (u64)chan->nr_pages << PAGE_SHIFT;
+}
+
+/*
+ * Queue a channel event for @vm's VMM (read() of the VM fd, ivc_chardev.c).
+ * A full queue drops the event and makes the next read report
+ * %AXHVC_EVENT_OVERFLOW.
+ */
+static void axhvc_ivc_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id,
+				 u64 key, u64 peer)
+{
+	struct axhvc_event *ev;
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&vm->events_lock, irqflags);
+	if (vm->ev_count == AXHVC_EVENT_QUEUE_LEN) {
+		vm->ev_lost = true;
+	} else {
+		ev = &vm->events[(vm->ev_head + vm->ev_count++) % AXHVC_EVENT_QUEUE_LEN];
+		*ev = (struct axhvc_event) {
+			.type = type, .publisher = pub_id, .key = key, .peer = peer,
+		};
+	}
+	spin_unlock_irqrestore(&vm->events_lock, irqflags);
+	wake_up_interruptible_poll(&vm->events_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+/**
+ * axhvc_ivc_has_events() - is an event (or an overflow) queued for a VM?
+ * @vm: the VM
+ *
+ * Context: any; a hint without the lock, for waiting and polling.
+ * Return: true if axhvc_ivc_pop_event() would find one.
+ */
+bool axhvc_ivc_has_events(struct axhvc_vm *vm)
+{
+	return READ_ONCE(vm->ev_count) || READ_ONCE(vm->ev_lost);
+}
+
+/**
+ * axhvc_ivc_pop_event() - take the next event off a VM's queue
+ * @vm: the VM
+ * @ev: out: the event; an overflow comes once the queue is drained
+ *
+ * Return: true if @ev was filled in.
+ */
+bool axhvc_ivc_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev)
+{
+	bool got = true;
+
+	spin_lock_irq(&vm->events_lock);
+	if (vm->ev_count) {
+		*ev = vm->events[vm->ev_head];
+		vm->ev_head = (vm->ev_head + 1) % AXHVC_EVENT_QUEUE_LEN;
+		vm->ev_count--;
+	} else if (vm->ev_lost) {
+		*ev = (struct axhvc_event) { .type = AXHVC_EVENT_OVERFLOW };
+		vm->ev_lost = false;
+	} else {
+		got = false;
+	}
+	spin_unlock_irq(&vm->events_lock);
+	return got;
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_pop_event);
+
+/**
+ * axhvc_ivc_events_lost() - an event popped could not be delivered
+ * @vm: the VM
+ *
+ * The next read reports %AXHVC_EVENT_OVERFLOW.
+ */
+void axhvc_ivc_events_lost(struct axhvc_vm *vm)
+{
+	spin_lock_irq(&vm->events_lock);
+	vm->ev_lost = true;
+	spin_unlock_irq(&vm->events_lock);
 }
 
 /* Tell every other member of @chan that @peer did @type. */
@@ -338,8 +397,8 @@ static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type,
 	lockdep_assert_held(&axhvc_ivc_lock);
 	list_for_each_entry(map, &chan->maps, chan_link)
 		if (map->vm != peer)
-			axhvc_vm_post_event(map->vm, type, chan->name.pub_id,
-					    chan->name.key, peer->vm_id);
+			axhvc_ivc_post_event(map->vm, type, chan->name.pub_id,
+					     chan->name.key, peer->vm_id);
 }
 
 /*
@@ -381,8 +440,8 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 		ret = -ENOMEM;
 		goto free_map;
 	}
-	/* Faults may find the range from here on: map is ready. */
-	ret = axhvc_window_alloc(vm, chan->nr_pages, map, &map->first);
+	/* Faults may find the range from here on: the pages are ready. */
+	ret = axhvc_window_alloc(vm, chan->nr_pages, chan->pages, &map->first);
 	if (ret)
 		goto unhash;
 	list_add_tail(&map->vm_link, &vm->ivc_maps);
@@ -604,8 +663,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_subscribe);
  *
  * Return: 0, -ENOENT when @vm holds no such mapping, or -EINTR.
  */
-VISIBLE_IF_KUNIT int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key,
-				    bool publisher)
+int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher)
 {
 	struct axhvc_chan_map *map;
 	int ret = 0;
@@ -655,8 +713,7 @@ static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
  * Return: 0, -ENOENT when the caller or the target is not a member,
  * -EOPNOTSUPP when the target has no doorbell, or -EINTR.
  */
-VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
-				      u64 target)
+int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target)
 {
 	struct axhvc_chan_map *own, *map;
 	int ret = -ENOENT;
@@ -673,7 +730,7 @@ VISIBLE_IF_KUNIT int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key,
 			axhvc_doorbell_ring(map->vm->doorbell);
 			ret = 0;
 		} else if (map->vm->doorbell_intid &&
-			   !axhvc_vm_inject_irq(map->vm, map->vm->doorbell_intid)) {
+			   !axhvc_irq_inject(map->vm, map->vm->doorbell_intid)) {
 			ret = 0;
 		} else {
 			/* The target's VMM gave it no doorbell (or no route to it). */
@@ -870,10 +927,9 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_get);
 /**
  * axhvc_ivc_registry_lock() - take the channel registry's lock (host view)
  *
- * While it is held, no channel or mapping changes, and every VM found in
- * the VM registry stays alive: a VM's release calls
- * axhvc_ivc_registry_sync() after its id is gone and before the VM can be
- * freed.
+ * While it is held, no channel or mapping changes: the host view reads every
+ * VM's channels in one consistent snapshot. (It keeps the VMs themselves
+ * alive by their references.)
  *
  * Return: 0, or -EINTR (not taken).
  */
@@ -882,19 +938,6 @@ int axhvc_ivc_registry_lock(void)
 	return mutex_lock_killable(&axhvc_ivc_lock) ? -EINTR : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_registry_lock);
-
-/**
- * axhvc_ivc_registry_sync() - wait for a host view in progress
- *
- * For a VM's release, once the VM can no longer be found: a host view that
- * found it still holds the registry lock, and is done with it once this
- * returns. Not killable: the lock is never held across user memory.
- */
-void axhvc_ivc_registry_sync(void)
-{
-	mutex_lock(&axhvc_ivc_lock);
-	mutex_unlock(&axhvc_ivc_lock);
-}
 
 /**
  * axhvc_ivc_registry_unlock() - release what axhvc_ivc_registry_lock() took
@@ -1041,8 +1084,18 @@ static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
 	return 0;
 }
 
-static long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
-				 u64 size_gpa)
+/**
+ * axhvc_ivc_hc_publish() - HIVCPublishChannel: publish, tell the guest where
+ * @vm: the calling VM
+ * @key: the channel's key
+ * @base_gpa: guest u64 where the channel's GPA goes
+ * @size_gpa: guest u64 with the size asked for; the size granted goes there
+ *
+ * Return: 0 or a negative errno for the guest; a failed call changes
+ * nothing, in the registry or in guest memory.
+ */
+long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
+			  u64 size_gpa)
 {
 	struct axhvc_ivc_guest_out out;
 	int ret;
@@ -1056,12 +1109,33 @@ static long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
 	return ret;
 }
 
-static long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
-				   u64 base_gpa, u64 size_gpa)
+/**
+ * axhvc_ivc_hc_subscribe() - HIVCSubscribChannel: subscribe, tell the guest
+ * @vm: the calling VM
+ * @pub_id: the publisher's VM id
+ * @key: the channel's key
+ * @base_gpa: guest u64 where the channel's GPA goes
+ * @size_gpa: guest u64 where the channel's size goes
+ *
+ * Return: 0 or a negative errno for the guest; a failed call changes
+ * nothing.
+ */
+long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+			    u64 base_gpa, u64 size_gpa)
 {
 	struct axhvc_ivc_guest_out out;
 	int ret;
 
+	/*
+	 * A guest polling for a peer that has not published yet is the
+	 * common failure: answer it from the lockless lookup, after checking
+	 * the pointers' addresses but before pinning their pages.
+	 */
+	if (!axhvc_guest_u64_valid(vm, base_gpa) ||
+	    !axhvc_guest_u64_valid(vm, size_gpa))
+		return -EFAULT;
+	if (!axhvc_chan_published(pub_id, key))
+		return -ENOENT;
 	ret = axhvc_ivc_out_pin(vm, &out, base_gpa, size_gpa);
 	if (ret)
 		return ret;
@@ -1071,47 +1145,29 @@ static long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 }
 
 /**
- * axhvc_ivc_call() - serve an IVC hypercall (codes 3..7)
- * @call: the call
- *
- * Pointer arguments are checked (aligned, backed by the VM's RAM regions)
- * before anything changes, and a call that fails leaves nothing behind.
- *
- * Return: 0 or a negative errno for the guest.
- */
-long axhvc_ivc_call(const struct axhvc_call *call)
-{
-	struct axhvc_vm *vm = call->vm;
-	const u64 *x = call->x;
-
-	switch ((u32)x[0]) {
-	case AXHVC_HC_IVC_PUBLISH:
-		return axhvc_ivc_hc_publish(vm, x[1], x[2], x[3]);
-	case AXHVC_HC_IVC_SUBSCRIBE:
-		return axhvc_ivc_hc_subscribe(vm, x[1], x[2], x[3], x[4]);
-	case AXHVC_HC_IVC_UNPUBLISH:
-		return axhvc_ivc_drop(vm, vm->vm_id, x[1], true);
-	case AXHVC_HC_IVC_UNSUBSCRIBE:
-		return axhvc_ivc_drop(vm, x[1], x[2], false);
-	case AXHVC_HC_IVC_NOTIFY:
-		return axhvc_ivc_notify(vm, x[1], x[2], x[3]);
-	default:
-		return -EINVAL;
-	}
-}
-
-/**
- * axhvc_ivc_vm_init() - prepare a new VM's IVC state
+ * axhvc_ivc_vm_init() - prepare a new VM's IVC state: no channel, the
+ * module's limits, an empty event queue
  * @vm: the VM
  */
 void axhvc_ivc_vm_init(struct axhvc_vm *vm)
 {
-	axhvc_window_init(vm);
 	INIT_LIST_HEAD(&vm->ivc_maps);
+	spin_lock_init(&vm->events_lock);
+	init_waitqueue_head(&vm->events_wq);
 	vm->ivc_max_channels = READ_ONCE(max_channels_per_vm);
 	vm->ivc_max_bytes = READ_ONCE(max_bytes_per_vm);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_init);
+
+/**
+ * axhvc_ivc_nr_channels() - how many channel mappings a VM holds now
+ * @vm: the VM
+ *
+ * Return: the count, which may change as soon as it is read.
+ */
+u32 axhvc_ivc_nr_channels(struct axhvc_vm *vm)
+{
+	return READ_ONCE(vm->ivc_nr_channels);
+}
 
 /**
  * axhvc_ivc_vm_release() - end all of a VM's publications and subscriptions
@@ -1136,12 +1192,10 @@ void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 	allow = vm->ivc_allow;
 	vm->ivc_allow = NULL;
 	mutex_unlock(&axhvc_ivc_lock);
-	axhvc_window_destroy(vm);
 	if (doorbell)
 		eventfd_ctx_put(doorbell);
 	kfree(allow);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_release);
 
 static int axhvc_ivc_stats_show(struct seq_file *m, void *unused)
 {

@@ -202,6 +202,32 @@ static const struct axhvc_region_case axhvc_region_cases[] = {
 			.reserved = 1 }, -EINVAL },
 };
 
+/*
+ * A VM as AXHVC_CREATE_VM builds it, with @flags and an IVC window of
+ * @pages pages at 0xd0000000, but no fd, no guest memory and no registry entry;
+ * axhvc_vm_destroy() ends it.
+ */
+static struct axhvc_vm *axhvc_test_vm_flags(struct kunit *test, u64 id,
+					    unsigned long pages, u32 flags)
+{
+	struct axhvc_vm_config conf = {
+		.vm_id = id, .flags = flags, .ivc_base = 0xd0000000,
+		.ivc_size = pages << PAGE_SHIFT,
+	};
+	struct axhvc_vm *vm;
+
+	KUNIT_ASSERT_EQ(test, axhvc_check_vm_config(&conf), 0);
+	vm = axhvc_vm_new(&conf, false);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	return vm;
+}
+
+static struct axhvc_vm *axhvc_test_vm(struct kunit *test, u64 id,
+				      unsigned long pages)
+{
+	return axhvc_test_vm_flags(test, id, pages, 0);
+}
+
 static void axhvc_region_case_desc(const struct axhvc_region_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
@@ -212,14 +238,12 @@ KUNIT_ARRAY_PARAM(axhvc_region, axhvc_region_cases, axhvc_region_case_desc);
 static void axhvc_region_test(struct kunit *test)
 {
 	const struct axhvc_region_case *c = test->param_value;
-	struct axhvc_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+	const struct axhvc_mem_region ram = RGN(0x40000000, 0x100000, 0x10000000);
+	struct axhvc_vm *vm = axhvc_test_vm(test, 998, 0x10000000 >> PAGE_SHIFT);
 
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	vm->ivc_base = 0xd0000000;
-	vm->ivc_size = 0x10000000;
-	vm->regions[0] = (struct axhvc_mem_region)RGN(0x40000000, 0x100000, 0x10000000);
-	vm->nr_regions = 1;
+	KUNIT_ASSERT_EQ(test, axhvc_guest_add_region(vm, &ram), 0);
 	KUNIT_EXPECT_EQ(test, axhvc_check_mem_region(vm, &c->r), c->expect_rc);
+	axhvc_vm_destroy(vm);
 }
 
 struct axhvc_gic_case {
@@ -413,22 +437,6 @@ static void axhvc_list_check_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_check_host_channel_list(&c->cl), c->expect_rc);
 }
 
-/* A VM for the IVC tests: no fd, no guest memory, a window of @pages pages. */
-static struct axhvc_vm *axhvc_test_vm(struct kunit *test, u64 id,
-				      unsigned long pages)
-{
-	struct axhvc_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	vm->vm_id = id;
-	vm->ivc_base = 0xd0000000;
-	vm->ivc_size = pages << PAGE_SHIFT;
-	spin_lock_init(&vm->events_lock);
-	init_waitqueue_head(&vm->events_wq);
-	axhvc_ivc_vm_init(vm);
-	return vm;
-}
-
 #define WIN_MAX_STEPS	8
 
 /* Allocate @n pages (expect @rc, and @first on success), or free step @n's range. */
@@ -478,7 +486,8 @@ static void axhvc_window_test(struct kunit *test)
 	unsigned long first[WIN_MAX_STEPS] = { 0 };
 	bool held[WIN_MAX_STEPS] = { false };
 	struct axhvc_vm *vm = axhvc_test_vm(test, 999, c->pages);
-	int owner, i;
+	struct page *pages[1] = { };
+	int i;
 
 	for (i = 0; i < WIN_MAX_STEPS && (c->steps[i].n || c->steps[i].free); i++) {
 		const struct axhvc_window_step *st = &c->steps[i];
@@ -489,7 +498,7 @@ static void axhvc_window_test(struct kunit *test)
 			held[st->n] = false;
 			continue;
 		}
-		KUNIT_EXPECT_EQ_MSG(test, axhvc_window_alloc(vm, st->n, &owner, &first[i]),
+		KUNIT_EXPECT_EQ_MSG(test, axhvc_window_alloc(vm, st->n, pages, &first[i]),
 				    st->rc, "step %d", i);
 		if (!st->rc) {
 			KUNIT_EXPECT_EQ_MSG(test, first[i], st->first, "step %d", i);
@@ -499,7 +508,7 @@ static void axhvc_window_test(struct kunit *test)
 	for (i = 0; i < WIN_MAX_STEPS; i++)
 		if (held[i])
 			axhvc_window_free(vm, first[i], c->steps[i].n);
-	axhvc_ivc_vm_release(vm);
+	axhvc_vm_destroy(vm);
 }
 
 /* What the registry reported for the last mapping; or fail the report. */
@@ -643,7 +652,7 @@ static void axhvc_registry_test(struct kunit *test)
 	}
 	/* Teardown ends everything: the next case starts from an empty registry. */
 	for (i = 0; i < REG_VMS; i++) {
-		axhvc_ivc_vm_release(vms[i]);
+		axhvc_vm_destroy(vms[i]);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_nr_channels, 0U);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_bytes, 0ULL);
 	}
@@ -669,8 +678,8 @@ static void axhvc_events_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->events[0].type, (u32)AXHVC_EVENT_PUBLISHER_LEFT);
 	KUNIT_EXPECT_EQ(test, b->events[0].key, 5ULL);
 	KUNIT_EXPECT_EQ(test, a->ev_count, 1U);
-	axhvc_ivc_vm_release(a);
-	axhvc_ivc_vm_release(b);
+	axhvc_vm_destroy(a);
+	axhvc_vm_destroy(b);
 }
 
 /*
@@ -707,9 +716,9 @@ static void axhvc_subscribers_room_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, subs[1], c->vm_id);
 	room = axhvc_subscribers_room(1, info.nr_subscribers);
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_get(a, a->vm_id, 6, &info, subs, room), -E2BIG);
-	axhvc_ivc_vm_release(c);
-	axhvc_ivc_vm_release(b);
-	axhvc_ivc_vm_release(a);
+	axhvc_vm_destroy(c);
+	axhvc_vm_destroy(b);
+	axhvc_vm_destroy(a);
 }
 
 /*
@@ -729,7 +738,7 @@ static void axhvc_publish_checks_first_test(struct kunit *test)
 						&rec), 0);
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 2, PAGE_SIZE, axhvc_test_report,
 						&rec), -ENOSPC);
-	axhvc_ivc_vm_release(a);
+	axhvc_vm_destroy(a);
 }
 
 /* Limits and allowlist, as a VMM sets them. */
@@ -761,8 +770,8 @@ static void axhvc_limits_test(struct kunit *test)
 	/* Limits above the module's are refused. */
 	lim = (struct axhvc_vm_limits){ .max_channels = U32_MAX };
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_set_limits(a, &lim), -EINVAL);
-	axhvc_ivc_vm_release(a);
-	axhvc_ivc_vm_release(b);
+	axhvc_vm_destroy(a);
+	axhvc_vm_destroy(b);
 }
 
 /*
@@ -783,8 +792,8 @@ static void axhvc_same_id_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_notify(new, id, 1, id), -ENOENT);
 	KUNIT_EXPECT_EQ(test, old->ivc_nr_channels, 2U);
 	KUNIT_EXPECT_EQ(test, new->ivc_nr_channels, 0U);
-	axhvc_ivc_vm_release(old);
-	axhvc_ivc_vm_release(new);
+	axhvc_vm_destroy(old);
+	axhvc_vm_destroy(new);
 }
 
 /*
@@ -810,8 +819,8 @@ static void axhvc_allowlist_owner_test(struct kunit *test)
 	b->id_bound = true;
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report,
 						  &rec), 0);
-	axhvc_ivc_vm_release(a);
-	axhvc_ivc_vm_release(b);
+	axhvc_vm_destroy(a);
+	axhvc_vm_destroy(b);
 }
 
 #define GR(k, f, a, b, u, g, rc)	{ { .kind = k, .flags = f, .first = a, .last = b, \
@@ -931,9 +940,9 @@ static void axhvc_list_all_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_list_all(chans, nr, subs, nr_subs, &nr, &nr_subs), 0);
 	for (i = 0; i < nr; i++)
 		KUNIT_EXPECT_FALSE(test, chans[i].publisher == b->vm_id);
-	axhvc_ivc_vm_release(a);
-	axhvc_ivc_vm_release(b);
-	axhvc_ivc_vm_release(c);
+	axhvc_vm_destroy(a);
+	axhvc_vm_destroy(b);
+	axhvc_vm_destroy(c);
 }
 
 /* One call on @route; returns the dispatcher's verdict. */
@@ -950,14 +959,13 @@ static int axhvc_test_call(struct axhvc_vm *vm, enum axhvc_route route,
 /* A VM's host view entry: limits, usage, doorbell, exact counters. */
 static void axhvc_vm_info_test(struct kunit *test)
 {
-	struct axhvc_vm *vm = axhvc_test_vm(test, HV_VM_ID(5), 16);
+	struct axhvc_vm *vm = axhvc_test_vm_flags(test, HV_VM_ID(5), 16,
+						  AXHVC_VM_F_LIFECYCLE_TO_VMM);
 	struct axhvc_report_rec rec = { };
 	struct axhvc_vm_info info;
 	u64 ret, sum = 0;
 	int i;
 
-	axhvc_vm_irq_init(vm);
-	vm->flags = AXHVC_VM_F_LIFECYCLE_TO_VMM;
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(vm, 9, 2 * 4096, axhvc_test_report, &rec), 0);
 	axhvc_ivc_set_doorbell(vm, NULL, 40);
 
@@ -984,7 +992,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	axhvc_ivc_registry_unlock();
 	KUNIT_EXPECT_EQ(test, info.vm_id, HV_VM_ID(5));
 	KUNIT_EXPECT_EQ(test, info.flags, (u32)AXHVC_VM_F_LIFECYCLE_TO_VMM);
-	KUNIT_EXPECT_EQ(test, info.owner_tgid, 0);
+	KUNIT_EXPECT_EQ(test, info.owner_tgid, task_tgid_vnr(current));
 	KUNIT_EXPECT_EQ(test, info.ivc_base, 0xd0000000ULL);
 	KUNIT_EXPECT_EQ(test, info.ivc_size, 16ULL << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, info.nr_channels, 1U);
@@ -1017,8 +1025,7 @@ static void axhvc_vm_info_test(struct kunit *test)
 	axhvc_ivc_registry_unlock();
 	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_NONE);
 	KUNIT_EXPECT_EQ(test, info.doorbell_intid, 0U);
-	axhvc_ivc_vm_release(vm);
-	axhvc_vm_irq_release(vm);
+	axhvc_vm_destroy(vm);
 }
 
 static struct kunit_case axhvc_dev_test_cases[] = {

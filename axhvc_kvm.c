@@ -180,6 +180,9 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	call.vcpu_id = vcpu->vcpu_id;
 	call.route = AXHVC_ROUTE_INTERCEPT;
 	verdict = axhvc_dispatch(&call, &ret);
+	/* The callback claimed only AxVisor codes: NOT_OURS cannot come. */
+	if (WARN_ON_ONCE(verdict == AXHVC_CALL_NOT_OURS))
+		ret = SMCCC_RET_NOT_SUPPORTED;
 	delay = READ_ONCE(test_intercept_delay_ms);
 	if (unlikely(delay))
 		msleep(delay);
@@ -213,7 +216,7 @@ static void notrace axhvc_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 	struct kvm_vcpu *vcpu = (void *)axhvc_fregs_arg0(fregs);
 	bool ours;
 
-	if ((u32)vcpu_get_reg(vcpu, 0) >= AXHVC_HC_COUNT ||
+	if (!axhvc_hc_is_axvisor(vcpu_get_reg(vcpu, 0)) ||
 	    ESR_ELx_EC(kvm_vcpu_get_esr(vcpu)) != ESR_ELx_EC_HVC64)
 		return;
 	preempt_disable_notrace();

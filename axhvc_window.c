@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The IVC window of a VM: the guest-physical range where its channels
- * appear, a range allocator over it, and its mapping into the VMM.
+ * appear, the range allocator over it, and the revocation of a range from
+ * the VMM's mappings. The mappings themselves (mmap(), faults) are
+ * ivc_chardev.c's; this file knows no VMA, only the VM fd's address space.
  *
  * mmap() of the VM fd maps the window (file offset 0 is the window's first
  * page). The VMM registers that mapping as a KVM memslot at the window's
@@ -34,9 +36,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/maple_tree.h>
-#include <linux/highmem.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
@@ -50,7 +50,6 @@ void axhvc_window_init(struct axhvc_vm *vm)
 	mutex_init(&vm->window_lock);
 	mt_init_flags(&vm->ivc_window, MT_FLAGS_ALLOC_RANGE);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_window_init);
 
 /**
  * axhvc_window_destroy() - forget an empty window
@@ -62,24 +61,38 @@ void axhvc_window_destroy(struct axhvc_vm *vm)
 	mtree_destroy(&vm->ivc_window);
 	mutex_destroy(&vm->window_lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_window_destroy);
+
+/**
+ * axhvc_window_set_mapping() - name the address space that maps the window
+ * @vm: the VM
+ * @mapping: the VM fd's own address space, whose mappings revocation zaps
+ *
+ * The VM may be serving hypercalls already (intercept), so ranges may be
+ * taken and freed concurrently: the window lock orders this against them.
+ */
+void axhvc_window_set_mapping(struct axhvc_vm *vm, struct address_space *mapping)
+{
+	mutex_lock(&vm->window_lock);
+	vm->window_mapping = mapping;
+	mutex_unlock(&vm->window_lock);
+}
 
 /**
  * axhvc_window_alloc() - place @nr_pages pages in a VM's window
  * @vm: the VM
  * @nr_pages: size of the range, not 0
- * @owner: what the range holds; axhvc_ivc_window_page() gets it back
+ * @pages: the @nr_pages pages the range shows, kept by the caller until
+ *	axhvc_window_free() returns
  * @first: out: first page of the range
  *
- * The range is visible to faults as soon as this returns: @owner must be
- * ready to answer axhvc_ivc_window_page() for it, and @first must be where
- * it looks for the range's start (the window lock covers both the store
- * and the write of @first, so a fault never sees one without the other).
+ * The range is visible to faults as soon as this returns (the window lock
+ * covers both the store and the write of @first, so a fault never sees one
+ * without the other).
  *
  * Return: 0, -ENOSPC when no free range is big enough, or -ENOMEM.
  */
 int axhvc_window_alloc(struct axhvc_vm *vm, unsigned long nr_pages,
-		       void *owner, unsigned long *first)
+		       struct page **pages, unsigned long *first)
 {
 	unsigned long win_pages = vm->ivc_size >> PAGE_SHIFT;
 	int ret;
@@ -87,7 +100,7 @@ int axhvc_window_alloc(struct axhvc_vm *vm, unsigned long nr_pages,
 	if (!nr_pages || nr_pages > win_pages)
 		return -ENOSPC;
 	mutex_lock(&vm->window_lock);
-	ret = mtree_alloc_range(&vm->ivc_window, first, owner, nr_pages, 0,
+	ret = mtree_alloc_range(&vm->ivc_window, first, pages, nr_pages, 0,
 				win_pages - 1, GFP_KERNEL_ACCOUNT);
 	mutex_unlock(&vm->window_lock);
 	/* The window is full, or too fragmented for this size. */
@@ -120,113 +133,44 @@ void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_window_free);
 
-/* The page behind window page @pgoff, or NULL for a hole. */
-static struct page *axhvc_window_page(struct axhvc_vm *vm, unsigned long pgoff)
-{
-	void *owner;
-
-	lockdep_assert_held(&vm->window_lock);
-	owner = mtree_load(&vm->ivc_window, pgoff);
-	return owner ? axhvc_ivc_window_page(owner, pgoff) : NULL;
-}
-
-static vm_fault_t axhvc_window_fault(struct vm_fault *vmf)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	struct axhvc_vm *vm = vma->vm_file->private_data;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
-	struct page *page;
-
-	/*
-	 * The lock keeps axhvc_window_free() out until the page is in the
-	 * page table, where its zap will find it.
-	 */
-	mutex_lock(&vm->window_lock);
-	page = axhvc_window_page(vm, vmf->pgoff);
-	/*
-	 * A special entry: no struct page behind it as far as GUP and the
-	 * rest of mm are concerned. A racing fault that mapped it first
-	 * makes this a no-op that still returns VM_FAULT_NOPAGE.
-	 */
-	if (page)
-		ret = vmf_insert_mixed(vma, vmf->address,
-				       pfn_to_pfn_t(page_to_pfn(page)));
-	mutex_unlock(&vm->window_lock);
-	return ret;
-}
-
-/*
- * access_process_vm() on the window, for /proc/PID/mem and ptrace, which
- * GUP cannot serve on a VM_IO mapping: a copy under the window lock, so it
- * sees what a fault would map at this moment and keeps nothing.
+/**
+ * axhvc_window_lock() - keep the window's ranges as they are
+ * @vm: the VM
+ *
+ * While held, no range is freed, so a page axhvc_window_page() returns
+ * stays the channel's; a fault holds it until the page is in the page
+ * table, where the revocation's zap will find it.
  */
-static int axhvc_window_access(struct vm_area_struct *vma, unsigned long addr,
-			       void *buf, int len, int write)
+void axhvc_window_lock(struct axhvc_vm *vm)
 {
-	struct axhvc_vm *vm = vma->vm_file->private_data;
-	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	unsigned int off = offset_in_page(addr);
-	struct page *page;
-	void *kaddr;
-
-	/* As GUP would: a shared mapping is written only where it is writable. */
-	if (write && !(vma->vm_flags & VM_WRITE))
-		return -EFAULT;
-	len = min_t(int, len, PAGE_SIZE - off);
 	mutex_lock(&vm->window_lock);
-	page = axhvc_window_page(vm, pgoff);
-	if (page) {
-		kaddr = kmap_local_page(page);
-		if (write)
-			memcpy(kaddr + off, buf, len);
-		else
-			memcpy(buf, kaddr + off, len);
-		kunmap_local(kaddr);
-	}
-	mutex_unlock(&vm->window_lock);
-	return page ? len : -EFAULT;
 }
-
-static const struct vm_operations_struct axhvc_window_vm_ops = {
-	.fault = axhvc_window_fault,
-	.access = axhvc_window_access,
-};
 
 /**
- * axhvc_window_mmap() - map a VM's IVC window into its VMM (mmap of the VM fd)
+ * axhvc_window_unlock() - release what axhvc_window_lock() took
  * @vm: the VM
- * @vma: the new mapping; its file offset is the offset in the window
- *
- * Return: 0, -EPERM for another process or an executable mapping, -EINVAL
- * for a private mapping or one that does not fit in the window.
  */
-int axhvc_window_mmap(struct axhvc_vm *vm, struct vm_area_struct *vma)
+void axhvc_window_unlock(struct axhvc_vm *vm)
 {
-	unsigned long win_pages = vm->ivc_size >> PAGE_SHIFT;
+	mutex_unlock(&vm->window_lock);
+}
 
-	/* The window belongs to the VMM that registered the VM. */
-	if (vma->vm_mm != vm->mm)
-		return -EPERM;
-	/*
-	 * Shared only: a private copy-on-write copy of a channel page would
-	 * escape revocation.
-	 */
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	/* Channels hold data; nothing runs from them on the host. */
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	if (vma->vm_pgoff >= win_pages || vma_pages(vma) > win_pages - vma->vm_pgoff)
-		return -EINVAL;
-	/*
-	 * VM_IO | VM_MIXEDMAP: special entries inserted by the fault handler,
-	 * which nothing can pin (see the top of this file). The mapping stays
-	 * the VMM's: not copied on fork (and VM_IO keeps MADV_DOFORK from
-	 * undoing that), not grown by mremap, and guest data stays out of
-	 * core dumps.
-	 */
-	vm_flags_mod(vma, VM_IO | VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND |
-		     VM_DONTDUMP, VM_MAYEXEC);
-	vma->vm_ops = &axhvc_window_vm_ops;
-	return 0;
+/**
+ * axhvc_window_page() - the page behind a window page
+ * @vm: the VM, its window locked
+ * @pgoff: the page's index in the window
+ *
+ * Return: the page, or NULL for a hole.
+ */
+struct page *axhvc_window_page(struct axhvc_vm *vm, unsigned long pgoff)
+{
+	MA_STATE(mas, &vm->ivc_window, pgoff, pgoff);
+	struct page **pages;
+
+	lockdep_assert_held(&vm->window_lock);
+	rcu_read_lock();
+	pages = mas_walk(&mas);
+	rcu_read_unlock();
+	/* mas.index is the first page of the range that holds @pgoff. */
+	return pages ? pages[pgoff - mas.index] : NULL;
 }

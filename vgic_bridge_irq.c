@@ -9,7 +9,7 @@
  *
  * - hardware_inject_virtual_interrupt(): the VMM gives axhvc, per guest
  *   INTID, the eventfd it bound to that INTID (a route); injecting signals
- *   it (AXHVC_VM_INJECT_IRQ, or axhvc_vm_inject_irq() in the kernel).
+ *   it (AXHVC_VM_INJECT_IRQ, or axhvc_irq_inject() in the kernel).
  * - fetch_irq() / handle_irq(): a host interrupt forwarded to a guest.
  *   axhvc takes the host IRQ with request_irq() (the irqchip acknowledges
  *   it: fetch), counts it and signals the guest INTID's route (handle). A
@@ -82,13 +82,13 @@ static void axhvc_eventfd_ring(struct eventfd_ctx *ctx)
 }
 
 /**
- * axhvc_vm_inject_irq() - raise guest INTID @intid of @vm
+ * axhvc_irq_inject() - raise guest INTID @intid of @vm
  * @vm: the VM
  * @intid: a guest INTID the VMM routed with AXHVC_VM_SET_IRQ_ROUTE
  *
  * Return: 0, or -ENOENT when @intid has no route.
  */
-int axhvc_vm_inject_irq(struct axhvc_vm *vm, u32 intid)
+int axhvc_irq_inject(struct axhvc_vm *vm, u32 intid)
 {
 	struct axhvc_intid_route *r;
 	int ret = -ENOENT;
@@ -110,7 +110,7 @@ static void axhvc_route_free(struct axhvc_intid_route *r)
 }
 
 /**
- * axhvc_vm_set_irq_route() - route guest INTID @intid to an eventfd
+ * axhvc_irq_set_route() - route guest INTID @intid to an eventfd
  * @vm: the VM
  * @intid: the guest INTID, an SPI (32..1019)
  * @efd: an eventfd bound to @intid with KVM_IRQFD, or -1 to remove
@@ -119,7 +119,7 @@ static void axhvc_route_free(struct axhvc_intid_route *r)
  * -ENOENT when removing what is not there, -EBUSY when removing a route a
  * host IRQ is forwarded to, or -ENOMEM.
  */
-int axhvc_vm_set_irq_route(struct axhvc_vm *vm, u32 intid, int efd)
+int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd)
 {
 	struct axhvc_intid_route *r = NULL, *old;
 	int ret;
@@ -333,13 +333,13 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
 }
 
 /**
- * axhvc_vm_forward_irq() - forward a host IRQ to a guest INTID
+ * axhvc_irq_fwd_add() - forward a host IRQ to a guest INTID
  * @vm: the VM
  * @f: the request (AXHVC_VM_FORWARD_IRQ)
  *
  * Return: 0 or a negative errno; a failed call leaves nothing behind.
  */
-int axhvc_vm_forward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
+int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
 	struct axhvc_intid_route *r;
 	struct axhvc_irq_fwd *fwd;
@@ -414,13 +414,13 @@ unlock:
 }
 
 /**
- * axhvc_vm_unforward_irq() - stop forwarding a host IRQ (AXHVC_VM_UNFORWARD_IRQ)
+ * axhvc_irq_fwd_del() - stop forwarding a host IRQ (AXHVC_VM_UNFORWARD_IRQ)
  * @vm: the VM
  * @f: names the host IRQ as AXHVC_VM_FORWARD_IRQ did
  *
  * Return: 0, -EINVAL for a bad request, or -ENOENT when it is not forwarded.
  */
-int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
+int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
 	struct axhvc_intid_route *r = NULL;
 	struct axhvc_irq_fwd *fwd = NULL;
@@ -448,13 +448,13 @@ int axhvc_vm_unforward_irq(struct axhvc_vm *vm, const struct axhvc_irq_forward *
 }
 
 /**
- * axhvc_vm_irq_state() - what happened to the host IRQ forwarded to an INTID
+ * axhvc_irq_get_state() - what happened to the host IRQ forwarded to an INTID
  * @vm: the VM
  * @st: in: @st->intid; out: the rest (AXHVC_VM_GET_IRQ_STATE)
  *
  * Return: 0, or -ENOENT when no host IRQ is forwarded to @st->intid.
  */
-int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
+int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 {
 	struct axhvc_intid_route *r;
 	int ret = -ENOENT;
@@ -474,14 +474,14 @@ int axhvc_vm_irq_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 }
 
 /**
- * axhvc_vm_irq_count() - how many INTID routes and forwarded host IRQs a VM has
+ * axhvc_irq_count() - how many INTID routes and forwarded host IRQs a VM has
  * @vm: the VM
  * @nr_routes: out: guest INTIDs with a route
  * @nr_forwards: out: host IRQs forwarded to them
  *
  * Context: takes @vm's irq_lock (nests inside the channel registry's lock).
  */
-void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards)
+void axhvc_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards)
 {
 	struct axhvc_intid_route *r;
 	unsigned long intid;
@@ -496,24 +496,24 @@ void axhvc_vm_irq_count(struct axhvc_vm *vm, u32 *nr_routes, u32 *nr_forwards)
 	}
 	mutex_unlock(&vm->irq_lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_count);
+EXPORT_SYMBOL_IF_KUNIT(axhvc_irq_count);
 
 /**
- * axhvc_vm_irq_init() - prepare a new VM's interrupt state
+ * axhvc_irq_vm_init() - prepare a new VM's interrupt state
  * @vm: the VM
  */
-void axhvc_vm_irq_init(struct axhvc_vm *vm)
+void axhvc_irq_vm_init(struct axhvc_vm *vm)
 {
 	mutex_init(&vm->irq_lock);
 	xa_init(&vm->irq_routes);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_init);
+EXPORT_SYMBOL_IF_KUNIT(axhvc_irq_vm_init);
 
 /**
- * axhvc_vm_irq_release() - release every host IRQ and route of a VM
+ * axhvc_irq_vm_release() - release every host IRQ and route of a VM
  * @vm: the VM, going away
  */
-void axhvc_vm_irq_release(struct axhvc_vm *vm)
+void axhvc_irq_vm_release(struct axhvc_vm *vm)
 {
 	struct axhvc_intid_route *r;
 	unsigned long intid;
@@ -525,4 +525,4 @@ void axhvc_vm_irq_release(struct axhvc_vm *vm)
 	}
 	xa_destroy(&vm->irq_routes);
 }
-EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_irq_release);
+EXPORT_SYMBOL_IF_KUNIT(axhvc_irq_vm_release);

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How IVC channels reach a VMM through the character device: the VM fd's
+ * channel ioctls, its channel events (read() and poll()), and mmap() of the
+ * VM's IVC window, with the fault and access methods of that mapping. The
+ * rules themselves (limits, allowlist, doorbell, what a mapping is) are the
+ * registry's (axhvc_ivc.c); the window's ranges and their revocation are
+ * axhvc_window.c's. Here is what user memory and VMAs need.
+ *
+ * mmap() of the VM fd maps the window (file offset 0 is the window's first
+ * page). The mapping is VM_IO | VM_MIXEDMAP with special entries inserted
+ * on fault, which nothing can pin; axhvc_window.c says why.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "axhvc_drv.h"
+#include "vgic_bridge.h"
+
+static long axhvc_chardev_set_doorbell(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_doorbell db;
+	struct eventfd_ctx *ctx = NULL;
+	int ret;
+
+	if (copy_from_user(&db, argp, sizeof(db)))
+		return -EFAULT;
+	if (db.flags & ~AXHVC_DOORBELL_F_INTID || db.reserved)
+		return -EINVAL;
+	if (db.flags & AXHVC_DOORBELL_F_INTID) {
+		if (db.eventfd != -1 || !axhvc_gic_is_spi(db.intid))
+			return -EINVAL;
+	} else if (db.intid) {
+		return -EINVAL;
+	} else if (db.eventfd != -1) {
+		ctx = eventfd_ctx_fdget(db.eventfd);
+		if (IS_ERR(ctx))
+			return -EBADF;
+	}
+	ret = axhvc_ivc_set_doorbell(vm, ctx, db.intid);
+	if (ret && ctx)
+		eventfd_ctx_put(ctx);
+	return ret;
+}
+
+static long axhvc_chardev_set_limits(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_vm_limits lim;
+	int ret;
+
+	if (copy_from_user(&lim, argp, sizeof(lim)))
+		return -EFAULT;
+	if (lim.flags || lim.reserved)
+		return -EINVAL;
+	ret = axhvc_ivc_set_limits(vm, &lim);
+	if (ret)
+		return ret;
+	return copy_to_user(argp, &lim, sizeof(lim)) ? -EFAULT : 0;
+}
+
+static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_allowlist al;
+	u64 *ids;
+	int ret;
+
+	if (copy_from_user(&al, argp, sizeof(al)))
+		return -EFAULT;
+	if (al.flags & ~AXHVC_ALLOW_F_ENABLE || al.reserved)
+		return -EINVAL;
+	if (!(al.flags & AXHVC_ALLOW_F_ENABLE)) {
+		if (al.nr_ids || al.ids)
+			return -EINVAL;
+		return axhvc_ivc_set_allowlist(vm, NULL, 0);
+	}
+	if (al.nr_ids > AXHVC_MAX_ALLOWLIST)
+		return -E2BIG;
+	ids = memdup_array_user(u64_to_user_ptr(al.ids), al.nr_ids, sizeof(u64));
+	if (IS_ERR(ids))
+		return PTR_ERR(ids);
+	/* A non-NULL list, even an empty one, is what enables the check. */
+	ret = axhvc_ivc_set_allowlist(vm, ids, al.nr_ids);
+	kfree(ids);
+	return ret;
+}
+
+static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_channel_list cl;
+	struct axhvc_channel_info *info;
+	u32 nr;
+	int ret;
+
+	if (copy_from_user(&cl, argp, sizeof(cl)))
+		return -EFAULT;
+	if (cl.flags || cl.reserved)
+		return -EINVAL;
+	/*
+	 * Room for what the VM holds now is enough; should it get more before
+	 * the list is taken, the caller learns the new count from E2BIG.
+	 */
+	cl.nr_channels = min(cl.nr_channels, axhvc_ivc_nr_channels(vm));
+	info = kvcalloc(cl.nr_channels, sizeof(*info), GFP_KERNEL_ACCOUNT);
+	if (!info && cl.nr_channels)
+		return -ENOMEM;
+	ret = axhvc_ivc_list(vm, info, cl.nr_channels, &nr);
+	if (!ret && copy_to_user(u64_to_user_ptr(cl.channels), info,
+				 array_size(nr, sizeof(*info))))
+		ret = -EFAULT;
+	kvfree(info);
+	if (ret && ret != -E2BIG)
+		return ret;
+	cl.nr_channels = nr;
+	if (copy_to_user(argp, &cl, sizeof(cl)))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * axhvc_subscribers_room() - room to allocate for AXHVC_VM_GET_CHANNEL
+ * @asked: the room the caller offers
+ * @nr_subscribers: how many subscribers the channel has now
+ *
+ * Never more than the channel needs, whatever the caller offers; never
+ * less, when the caller offers enough, however many that is.
+ *
+ * Return: the number of subscriber ids to make room for.
+ */
+VISIBLE_IF_KUNIT u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers)
+{
+	return min(asked, nr_subscribers);
+}
+EXPORT_SYMBOL_IF_KUNIT(axhvc_subscribers_room);
+
+static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
+{
+	struct axhvc_channel_state st;
+	u64 *subs;
+	int ret;
+
+	if (copy_from_user(&st, argp, sizeof(st)))
+		return -EFAULT;
+	if (st.flags)
+		return -EINVAL;
+	/*
+	 * Room for the subscribers the channel has now, and no more than that:
+	 * should it get more before the list is taken, the caller learns the
+	 * new count from E2BIG.
+	 */
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, NULL, 0);
+	if (ret && ret != -E2BIG)
+		return ret;
+	st.nr_subscribers = axhvc_subscribers_room(st.nr_subscribers,
+						   st.info.nr_subscribers);
+	subs = kvcalloc(st.nr_subscribers, sizeof(*subs), GFP_KERNEL_ACCOUNT);
+	if (!subs && st.nr_subscribers)
+		return -ENOMEM;
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, subs,
+			    st.nr_subscribers);
+	if (!ret) {
+		st.nr_subscribers = st.info.nr_subscribers;
+		if (copy_to_user(u64_to_user_ptr(st.subscribers), subs,
+				 array_size(st.nr_subscribers, sizeof(*subs))))
+			ret = -EFAULT;
+	}
+	kvfree(subs);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * axhvc_ivc_chardev_ioctl() - the VM fd's channel ioctls
+ * @vm: the VM, its fd used by its creator
+ * @cmd: AXHVC_VM_SET_DOORBELL, _SET_LIMITS, _SET_ALLOWLIST,
+ *	_LIST_CHANNELS or _GET_CHANNEL
+ * @argp: the command's argument
+ *
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for
+ * another command.
+ */
+long axhvc_ivc_chardev_ioctl(struct axhvc_vm *vm, unsigned int cmd,
+			     void __user *argp)
+{
+	switch (cmd) {
+	case AXHVC_VM_SET_DOORBELL:
+		return axhvc_chardev_set_doorbell(vm, argp);
+	case AXHVC_VM_SET_LIMITS:
+		return axhvc_chardev_set_limits(vm, argp);
+	case AXHVC_VM_SET_ALLOWLIST:
+		return axhvc_chardev_set_allowlist(vm, argp);
+	case AXHVC_VM_LIST_CHANNELS:
+		return axhvc_chardev_list_channels(vm, argp);
+	case AXHVC_VM_GET_CHANNEL:
+		return axhvc_chardev_get_channel(vm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/**
+ * axhvc_ivc_chardev_read() - read() of the VM fd: channel events
+ * @file: the VM fd
+ * @buf: where the events go, whole &struct axhvc_event records
+ * @len: room at @buf
+ * @ppos: unused
+ *
+ * Return: bytes read, or -EPERM for another process, -EINVAL for room for
+ * no event, -EAGAIN (non-blocking, none queued), -ERESTARTSYS or -EFAULT.
+ */
+ssize_t axhvc_ivc_chardev_read(struct file *file, char __user *buf, size_t len,
+			       loff_t *ppos)
+{
+	struct axhvc_vm *vm = file->private_data;
+	struct axhvc_event ev;
+	ssize_t done = 0;
+	int ret;
+
+	/* The events are the creator's: another process must not take them. */
+	if (current->mm != vm->mm)
+		return -EPERM;
+	if (len < sizeof(ev))
+		return -EINVAL;
+	while (!axhvc_ivc_has_events(vm)) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(vm->events_wq,
+					       axhvc_ivc_has_events(vm));
+		if (ret)
+			return ret;
+	}
+	while (len - done >= sizeof(ev) && axhvc_ivc_pop_event(vm, &ev)) {
+		/* An event popped but not copied is lost: say so next time. */
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			axhvc_ivc_events_lost(vm);
+			return done ?: -EFAULT;
+		}
+		done += sizeof(ev);
+	}
+	return done;
+}
+
+/**
+ * axhvc_ivc_chardev_poll() - poll() of the VM fd: readable with an event
+ * @file: the VM fd
+ * @wait: the poll table
+ *
+ * Return: EPOLLIN | EPOLLRDNORM when an event is queued, else 0.
+ */
+__poll_t axhvc_ivc_chardev_poll(struct file *file, poll_table *wait)
+{
+	struct axhvc_vm *vm = file->private_data;
+
+	poll_wait(file, &vm->events_wq, wait);
+	return axhvc_ivc_has_events(vm) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static vm_fault_t axhvc_window_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct axhvc_vm *vm = vma->vm_file->private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct page *page;
+
+	/*
+	 * The lock keeps axhvc_window_free() out until the page is in the
+	 * page table, where its zap will find it.
+	 */
+	axhvc_window_lock(vm);
+	page = axhvc_window_page(vm, vmf->pgoff);
+	/*
+	 * A special entry: no struct page behind it as far as GUP and the
+	 * rest of mm are concerned. A racing fault that mapped it first
+	 * makes this a no-op that still returns VM_FAULT_NOPAGE.
+	 */
+	if (page)
+		ret = vmf_insert_mixed(vma, vmf->address,
+				       pfn_to_pfn_t(page_to_pfn(page)));
+	axhvc_window_unlock(vm);
+	return ret;
+}
+
+/*
+ * access_process_vm() on the window, for /proc/PID/mem and ptrace, which
+ * GUP cannot serve on a VM_IO mapping: a copy under the window lock, so it
+ * sees what a fault would map at this moment and keeps nothing.
+ */
+static int axhvc_window_access(struct vm_area_struct *vma, unsigned long addr,
+			       void *buf, int len, int write)
+{
+	struct axhvc_vm *vm = vma->vm_file->private_data;
+	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	unsigned int off = offset_in_page(addr);
+	struct page *page;
+	void *kaddr;
+
+	/* As GUP would: a shared mapping is written only where it is writable. */
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EFAULT;
+	len = min_t(int, len, PAGE_SIZE - off);
+	axhvc_window_lock(vm);
+	page = axhvc_window_page(vm, pgoff);
+	if (page) {
+		kaddr = kmap_local_page(page);
+		if (write)
+			memcpy(kaddr + off, buf, len);
+		else
+			memcpy(buf, kaddr + off, len);
+		kunmap_local(kaddr);
+	}
+	axhvc_window_unlock(vm);
+	return page ? len : -EFAULT;
+}
+
+static const struct vm_operations_struct axhvc_window_vm_ops = {
+	.fault = axhvc_window_fault,
+	.access = axhvc_window_access,
+};
+
+/**
+ * axhvc_ivc_chardev_mmap() - mmap() of the VM fd: the VM's IVC window
+ * @file: the VM fd
+ * @vma: the new mapping; its file offset is the offset in the window
+ *
+ * Return: 0, -EPERM for another process or an executable mapping, -EINVAL
+ * for a private mapping or one that does not fit in the window.
+ */
+int axhvc_ivc_chardev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct axhvc_vm *vm = file->private_data;
+	unsigned long win_pages = vm->ivc_size >> PAGE_SHIFT;
+
+	/* The window belongs to the VMM that registered the VM. */
+	if (vma->vm_mm != vm->mm)
+		return -EPERM;
+	/*
+	 * Shared only: a private copy-on-write copy of a channel page would
+	 * escape revocation.
+	 */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	/* Channels hold data; nothing runs from them on the host. */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (vma->vm_pgoff >= win_pages || vma_pages(vma) > win_pages - vma->vm_pgoff)
+		return -EINVAL;
+	/*
+	 * VM_IO | VM_MIXEDMAP: special entries inserted by the fault handler,
+	 * which nothing can pin (see the top of axhvc_window.c). The mapping stays
+	 * the VMM's: not copied on fork (and VM_IO keeps MADV_DOFORK from
+	 * undoing that), not grown by mremap, and guest data stays out of
+	 * core dumps.
+	 */
+	vm_flags_mod(vma, VM_IO | VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND |
+		     VM_DONTDUMP, VM_MAYEXEC);
+	vma->vm_ops = &axhvc_window_vm_ops;
+	return 0;
+}
