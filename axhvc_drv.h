@@ -23,6 +23,7 @@
 #include <uapi/axhvc.h>
 
 #include "axhvc_compat.h"
+#include "axhvc_uapi.h"
 
 #define AXHVC_DEV_NAME	"axhvc"
 
@@ -51,6 +52,8 @@ enum axhvc_route {
  * @flags: AXHVC_VM_F_* flags.
  * @ivc_base: guest-physical base of the IVC window.
  * @ivc_size: size of the IVC window (0: none).
+ * @event_size: the size of each event read() returns, the VMM's
+ *	&struct axhvc_vm_config.event_size.
  * @mm: the creating process's mm (grabbed, not pinned): only that process
  *	issues the VM's ioctls, and guest memory is reached through it.
  * @owner: the creating process (its thread group), for the host view.
@@ -124,6 +127,7 @@ struct axhvc_vm {
 	u32 flags;
 	u64 ivc_base;
 	u64 ivc_size;
+	u32 event_size;
 	struct mm_struct *mm;
 	struct pid *owner;
 	kuid_t owner_uid;
@@ -267,6 +271,7 @@ void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
 int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
+void axhvc_ivc_limits(u32 *max_channels, u64 *max_bytes, u64 *max_chan_size);
 int axhvc_ivc_init(void);
 void axhvc_ivc_exit(void);
 

@@ -36,21 +36,21 @@ VISIBLE_IF_KUNIT int axhvc_check_mem_region(const struct axhvc_vm *vm,
 {
 	unsigned int i;
 
-	if (r->flags || r->reserved || !r->size)
+	if (r->flags || !r->memory_size)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(r->gpa) || !PAGE_ALIGNED(r->size) ||
+	if (!PAGE_ALIGNED(r->gpa) || !PAGE_ALIGNED(r->memory_size) ||
 	    !PAGE_ALIGNED(r->uaddr))
 		return -EINVAL;
-	if (r->gpa + r->size < r->gpa || r->uaddr + r->size < r->uaddr)
+	if (r->gpa + r->memory_size < r->gpa || r->uaddr + r->memory_size < r->uaddr)
 		return -EINVAL;
-	if (!access_ok(u64_to_user_ptr(r->uaddr), r->size))
+	if (!access_ok(u64_to_user_ptr(r->uaddr), r->memory_size))
 		return -EINVAL;
 	if (vm->ivc_size &&
-	    axhvc_ranges_overlap(r->gpa, r->size, vm->ivc_base, vm->ivc_size))
+	    axhvc_ranges_overlap(r->gpa, r->memory_size, vm->ivc_base, vm->ivc_size))
 		return -EINVAL;
 	for (i = 0; i < vm->nr_regions; i++)
-		if (axhvc_ranges_overlap(r->gpa, r->size, vm->regions[i].gpa,
-					 vm->regions[i].size))
+		if (axhvc_ranges_overlap(r->gpa, r->memory_size, vm->regions[i].gpa,
+					 vm->regions[i].memory_size))
 			return -EINVAL;
 	return 0;
 }
@@ -127,7 +127,7 @@ static u64 __user *axhvc_guest_u64_ptr(const struct axhvc_vm *vm, u64 gpa)
 	for (i = 0; i < n; i++) {
 		const struct axhvc_mem_region *r = &vm->regions[i];
 
-		if (gpa >= r->gpa && gpa - r->gpa <= r->size - sizeof(u64))
+		if (gpa >= r->gpa && gpa - r->gpa <= r->memory_size - sizeof(u64))
 			return u64_to_user_ptr(r->uaddr + (gpa - r->gpa));
 	}
 	return NULL;
