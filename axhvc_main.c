@@ -101,7 +101,7 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		/*
 		 * The host view shows every VMM's VMs: on top of the device's
 		 * mode, which may let a group of VMM users in, it is the
-		 * administrator's (include/uapi/axhvc.h, "axhvc host view").
+		 * administrator's (Documentation/ioctls.rst, "The host view").
 		 */
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;

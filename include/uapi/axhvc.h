@@ -14,29 +14,15 @@
 /**
  * DOC: axhvc ioctl conventions
  *
- * Every ioctl argument begins with ``__u32 size``, the size of the structure
- * as the caller knows it (``sizeof``), and ``__u32 flags``; the commands
- * carry no size (``_IO()``). A size below the structure's first published
- * size (its ``AXHVC_*_SIZE_VER0``) gets ``EINVAL``. A smaller, older
- * structure is read as if its missing fields were zero, and only as many
- * bytes as it has are written back; a bigger, newer one is accepted when
- * every byte this module does not know is zero, and gets ``E2BIG``
- * otherwise, or when it is bigger than 4096 bytes.
- *
- * Records the module writes to arrays or read() returns (&struct
- * axhvc_vm_info, &struct axhvc_host_channel, &struct axhvc_channel_info,
- * &struct axhvc_event) carry no size: the caller states the record size it
- * knows (``info_size``, ``channel_size``, ``event_size``) and each record
- * takes exactly that many bytes, the fields past it cut off and the bytes
- * past the module's record zero. A record size below the record's
- * ``AXHVC_*_SIZE_VER0`` or above 4096 gets ``EINVAL``.
- *
- * Input fields named ``flags`` or ``__reserved`` must be zero unless a flag
- * is defined for them; anything else is refused with ``EINVAL`` so that a
- * later version can give them a meaning. The flags, kinds and limits the
- * running module accepts are those AXHVC_GET_API_VERSION reports. An unknown
- * command gets ``ENOTTY`` and an unreadable or unwritable argument gets
- * ``EFAULT``.
+ * Every ioctl argument begins with ``__u32 size`` (sizeof the structure the
+ * caller knows) and ``__u32 flags``; the commands carry no size. A size
+ * below the structure's ``AXHVC_*_SIZE_VER0`` gets ``EINVAL``; a smaller
+ * structure is zero-extended, a bigger one gets ``E2BIG`` unless the bytes
+ * this module does not know are zero. Records (lists, events) take the
+ * record size the caller states. Fields named ``flags`` or ``__reserved``
+ * must be zero unless a flag is defined for them (``EINVAL``); the flags
+ * and limits the module accepts are what AXHVC_GET_API_VERSION reports.
+ * Documentation/ioctls.rst, "Structures that grow", has the whole rule.
  */
 
 /** AXHVC_IOCTL_MAGIC - ioctl type of /dev/axhvc (unassigned in ioctl-number.rst). */

@@ -745,7 +745,7 @@ static void print_help(FILE *f)
 	      "  channels   every IVC channel: publisher, key, size, state, subscribers\n"
 	      "  stats      hypercalls of every VM, by code and by route\n"
 	      "  gic        the host GIC (AXHVC_GET_HOST_GIC)\n"
-	      "  version    the module's API version and features\n"
+	      "  version    the module's API version, features and limits\n"
 	      "  grant {ids|spis} FIRST[-LAST] [--uid USER] [--gid GROUP] [--level]\n"
 	      "             bind VM ids to a user or group, or let them forward\n"
 	      "             host GIC SPIs (level-triggered with --level)\n"

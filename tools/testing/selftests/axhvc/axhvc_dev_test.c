@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -854,8 +855,9 @@ TEST_F(sized, argument_sizes)
 
 TEST_F(sized, channel_records)
 {
-	unsigned char rec[2][AXHVC_CHANNEL_INFO_SIZE_VER0 + 24];
+	alignas(8) unsigned char rec[2][AXHVC_CHANNEL_INFO_SIZE_VER0 + 24];
 	struct axhvc_channel_info *info = (void *)rec[0];
+	__u64 subs[2];
 	struct axhvc_channel_list cl = {
 		.size = sizeof(cl), .channels = (unsigned long)rec,
 		.nr_channels = 2, .info_size = sizeof(rec[0]),
@@ -877,14 +879,21 @@ TEST_F(sized, channel_records)
 	EXPECT_TRUE(all_bytes(rec[1], sizeof(rec[1]), 0xa5))
 		TH_LOG("written past the one record");
 
+	/* No room for the subscriber: E2BIG, and the record tells how many. */
 	memset(rec, 0xa5, sizeof(rec));
-	ASSERT_EQ(0, ioctl(self->b, AXHVC_VM_GET_CHANNEL, &st));
+	EXPECT_EQ(-1, ioctl(self->b, AXHVC_VM_GET_CHANNEL, &st));
+	EXPECT_EQ(E2BIG, errno);
 	info = (void *)rec[1];
 	EXPECT_EQ(SZ_A, info->publisher);
 	EXPECT_EQ(1, info->nr_subscribers);
 	EXPECT_EQ(0, info->flags & AXHVC_CHAN_F_PUBLISHER);
 	EXPECT_TRUE(all_bytes(rec[1] + sizeof(*info), sizeof(rec[1]) - sizeof(*info), 0));
 	EXPECT_TRUE(all_bytes(rec[0], sizeof(rec[0]), 0xa5));
+	st.subscribers = (unsigned long)subs;
+	st.nr_subscribers = 2;
+	ASSERT_EQ(0, ioctl(self->b, AXHVC_VM_GET_CHANNEL, &st));
+	EXPECT_EQ(1, st.nr_subscribers);
+	EXPECT_EQ(SZ_B, subs[0]);
 
 	/* The first published size: exactly that many bytes. */
 	memset(rec, 0xa5, sizeof(rec));
@@ -913,7 +922,7 @@ TEST_F(sized, channel_records)
 
 TEST_F(sized, event_records)
 {
-	unsigned char buf[2 * EV_BIG];
+	alignas(8) unsigned char buf[2 * EV_BIG];
 	struct axhvc_event *ev = (void *)buf;
 	ssize_t n;
 
@@ -942,8 +951,8 @@ TEST_F(sized, event_records)
 /* The host view's records, bigger than the module's (root: CAP_SYS_ADMIN). */
 TEST_F(sized, host_view_records)
 {
-	unsigned char vms[4][sizeof(struct axhvc_vm_info) + 8];
-	unsigned char chans[4][sizeof(struct axhvc_host_channel) + 8];
+	alignas(8) unsigned char vms[4][sizeof(struct axhvc_vm_info) + 8];
+	alignas(8) unsigned char chans[4][sizeof(struct axhvc_host_channel) + 8];
 	__u64 subs[8];
 	struct axhvc_vm_list vl = {
 		.size = sizeof(vl), .vms = (unsigned long)vms, .nr_vms = 4,

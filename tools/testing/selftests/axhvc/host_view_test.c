@@ -582,9 +582,16 @@ TEST_F(hv, efault)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, NULL));
 	EXPECT_EQ(EFAULT, errno);
-	/* Room enough, but the array is not writable. */
-	ro = mmap(NULL, 65536, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * Room enough, but the array is not writable. The page starts with a
+	 * request for the count alone, for the read-only argument below.
+	 */
+	ro = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
+	*(struct axhvc_vm_list *)ro = (struct axhvc_vm_list){
+		.size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info),
+	};
+	ASSERT_EQ(0, mprotect(ro, 65536, PROT_READ));
 	vl.vms = (unsigned long)ro;
 	vl.nr_vms = 64;
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl));
@@ -605,7 +612,7 @@ TEST_F(hv, efault)
 	cl.channels = (unsigned long)ro;
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, &cl));
 	EXPECT_EQ(EFAULT, errno);
-	/* The argument itself read-only (and zero): no count written back. */
+	/* The argument itself read-only: its count cannot be written back. */
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, ro));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(ro, 65536);
