@@ -182,10 +182,8 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist);
 
 /* axhvc_vm.c */
 long axhvc_vm_create(const struct axhvc_vm_config __user *uconf);
-void axhvc_vm_get(struct axhvc_vm *vm);
 void axhvc_vm_put(struct axhvc_vm *vm);
 u32 axhvc_vm_get_all(struct axhvc_vm **vms, u32 room);
-u32 axhvc_vm_count(void);
 void axhvc_vm_exit(void);
 
 /* ivc_chardev.c */

@@ -93,7 +93,7 @@ long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 	 * Room for the VMs there are now is enough; should more come before
 	 * the snapshot, the caller learns the new count from E2BIG.
 	 */
-	room = min(axhvc_vm_count(), vl.nr_vms);
+	room = min(axhvc_vm_get_all(NULL, 0), vl.nr_vms);
 	info = kvcalloc(room, sizeof(*info), GFP_KERNEL_ACCOUNT);
 	vms = kvcalloc(room, sizeof(*vms), GFP_KERNEL_ACCOUNT);
 	if (room && (!info || !vms)) {

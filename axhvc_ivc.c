@@ -1210,6 +1210,7 @@ void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 		eventfd_ctx_put(doorbell);
 	kfree(allow);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_release);
 
 static int axhvc_ivc_stats_show(struct seq_file *m, void *unused)
 {

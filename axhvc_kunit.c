@@ -631,9 +631,10 @@ static void axhvc_registry_test(struct kunit *test)
 	}
 	/* Teardown ends everything: the next case starts from an empty registry. */
 	for (i = 0; i < REG_VMS; i++) {
-		axhvc_vm_destroy(vms[i]);
+		axhvc_ivc_vm_release(vms[i]);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_nr_channels, 0U);
 		KUNIT_EXPECT_EQ(test, vms[i]->ivc_bytes, 0ULL);
+		axhvc_vm_destroy(vms[i]);
 	}
 }
 
@@ -1006,6 +1007,44 @@ static void axhvc_vm_info_test(struct kunit *test)
 	axhvc_vm_destroy(vm);
 }
 
+/*
+ * The dispatcher's verdicts: a code outside the table is not ours and
+ * counts nothing; a lifecycle call of an intercepted VM whose VMM decides
+ * it is handed over, and counted once, on the route that brought it.
+ */
+static void axhvc_dispatch_verdict_test(struct kunit *test)
+{
+	struct axhvc_vm *vm = axhvc_test_vm_flags(test, HV_VM_ID(6), 1,
+						  AXHVC_VM_F_INTERCEPT |
+						  AXHVC_VM_F_LIFECYCLE_TO_VMM);
+	struct axhvc_vm_info info;
+	u64 ret = 0x5a;
+
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED,
+					      AXHVC_HC_COUNT, 0, &ret),
+			AXHVC_CALL_NOT_OURS);
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_INTERCEPT,
+					      0xffffffffULL, 0, &ret),
+			AXHVC_CALL_NOT_OURS);
+	KUNIT_EXPECT_EQ(test, ret, 0x5aULL);
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_INTERCEPT,
+					      AXHVC_HC_HYPERVISOR_DISABLE, 0, &ret),
+			AXHVC_CALL_TO_VMM);
+	/* The VMM passes the exit on to AXHVC_VM_HYPERCALL: same verdict. */
+	KUNIT_EXPECT_EQ(test, axhvc_test_call(vm, AXHVC_ROUTE_FORWARDED,
+					      AXHVC_HC_HYPERVISOR_DISABLE, 0, &ret),
+			AXHVC_CALL_TO_VMM);
+	KUNIT_EXPECT_EQ(test, ret, 0x5aULL);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_registry_lock(), 0);
+	axhvc_vm_info_fill(vm, &info);
+	axhvc_ivc_registry_unlock();
+	KUNIT_EXPECT_EQ(test, info.calls[AXHVC_HC_HYPERVISOR_DISABLE], 1ULL);
+	KUNIT_EXPECT_EQ(test, info.calls_intercept, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.calls_forwarded, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.errors, 0ULL);
+	axhvc_vm_destroy(vm);
+}
+
 static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE_PARAM(axhvc_version_test, axhvc_version_gen_params),
 	KUNIT_CASE_PARAM(axhvc_unknown_cmd_test, axhvc_unknown_cmd_gen_params),
@@ -1016,6 +1055,7 @@ static struct kunit_case axhvc_dev_test_cases[] = {
 	KUNIT_CASE(axhvc_host_gic_fill_test),
 	KUNIT_CASE_PARAM(axhvc_list_check_test, axhvc_list_gen_params),
 	KUNIT_CASE(axhvc_vm_info_test),
+	KUNIT_CASE(axhvc_dispatch_verdict_test),
 	KUNIT_CASE_PARAM(axhvc_grant_check_test, axhvc_grant_gen_params),
 	{}
 };

@@ -168,15 +168,6 @@ static void axhvc_vm_release_refs(struct kref *kref)
 }
 
 /**
- * axhvc_vm_get() - take a reference to a VM
- * @vm: the VM, alive
- */
-void axhvc_vm_get(struct axhvc_vm *vm)
-{
-	kref_get(&vm->refs);
-}
-
-/**
  * axhvc_vm_put() - drop a reference to a VM
  * @vm: the VM
  */
@@ -361,7 +352,7 @@ destroy:
  * @room: room in @vms
  *
  * Return: how many VMs are registered, which may be more than @room (then
- * only @room are in @vms).
+ * only @room are in @vms); with @room 0, just the count (@vms may be NULL).
  */
 u32 axhvc_vm_get_all(struct axhvc_vm **vms, u32 room)
 {
@@ -373,23 +364,13 @@ u32 axhvc_vm_get_all(struct axhvc_vm **vms, u32 room)
 	xa_lock(&axhvc_vms);
 	xa_for_each(&axhvc_vms, id, vm) {
 		if (n < room) {
-			axhvc_vm_get(vm);
+			kref_get(&vm->refs);
 			vms[n] = vm;
 		}
 		n++;
 	}
 	xa_unlock(&axhvc_vms);
 	return n;
-}
-
-/**
- * axhvc_vm_count() - how many VMs are registered now
- *
- * Return: the count, which may change as soon as it is read.
- */
-u32 axhvc_vm_count(void)
-{
-	return axhvc_vm_get_all(NULL, 0);
 }
 
 /**

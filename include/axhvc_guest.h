@@ -41,15 +41,19 @@
 #define AXHVC_GUEST_VIRT_TO_PHYS(p)	((__u64)(unsigned long)(p))
 #endif
 
-/* Hypercall codes (x0). Names as in AxVisor's axhvc crate. */
-#define AXHVC_HC_DISABLE		0	/* HypervisorDisable */
-#define AXHVC_HC_PREPARE_DISABLE	1	/* HyperVisorPrepareDisable */
-#define AXHVC_HC_DEBUG			2	/* HyperVisorDebug */
-#define AXHVC_HC_PUBLISH		3	/* HIVCPublishChannel */
-#define AXHVC_HC_SUBSCRIBE		4	/* HIVCSubscribChannel */
-#define AXHVC_HC_UNPUBLISH		5	/* HIVCUnPublishChannel */
-#define AXHVC_HC_UNSUBSCRIBE		6	/* HIVCUnSubscribChannel */
-#define AXHVC_HC_NOTIFY			7	/* HIVCNotify */
+/*
+ * Hypercall codes (x0), named as in the UAPI (<uapi/axhvc.h>, which a
+ * guest does not include; both may be included together). AxVisor's names
+ * in the comments.
+ */
+#define AXHVC_HC_HYPERVISOR_DISABLE		0	/* HypervisorDisable */
+#define AXHVC_HC_HYPERVISOR_PREPARE_DISABLE	1	/* HyperVisorPrepareDisable */
+#define AXHVC_HC_HYPERVISOR_DEBUG		2	/* HyperVisorDebug */
+#define AXHVC_HC_IVC_PUBLISH			3	/* HIVCPublishChannel */
+#define AXHVC_HC_IVC_SUBSCRIBE			4	/* HIVCSubscribChannel */
+#define AXHVC_HC_IVC_UNPUBLISH			5	/* HIVCUnPublishChannel */
+#define AXHVC_HC_IVC_UNSUBSCRIBE		6	/* HIVCUnSubscribChannel */
+#define AXHVC_HC_IVC_NOTIFY			7	/* HIVCNotify */
 
 /* Channel sizes are granted in whole pages of this size. */
 #define AXHVC_CHANNEL_PAGE_SIZE		4096ULL
@@ -145,7 +149,7 @@ static inline int axhvc_errno(__u64 ret)
 static inline __u64 axhvc_debug(__u64 a1, __u64 a2, __u64 a3,
 				__u64 a4)
 {
-	return axhvc_hvc(AXHVC_HC_DEBUG, a1, a2, a3, a4);
+	return axhvc_hvc(AXHVC_HC_HYPERVISOR_DEBUG, a1, a2, a3, a4);
 }
 
 /**
@@ -156,7 +160,7 @@ static inline __u64 axhvc_debug(__u64 a1, __u64 a2, __u64 a3,
  */
 static inline __u64 axhvc_disable(void)
 {
-	return axhvc_hvc(AXHVC_HC_DISABLE, 0, 0, 0, 0);
+	return axhvc_hvc(AXHVC_HC_HYPERVISOR_DISABLE, 0, 0, 0, 0);
 }
 
 /**
@@ -166,7 +170,7 @@ static inline __u64 axhvc_disable(void)
  */
 static inline __u64 axhvc_prepare_disable(void)
 {
-	return axhvc_hvc(AXHVC_HC_PREPARE_DISABLE, 0, 0, 0, 0);
+	return axhvc_hvc(AXHVC_HC_HYPERVISOR_PREPARE_DISABLE, 0, 0, 0, 0);
 }
 
 /**
@@ -181,7 +185,7 @@ static inline __u64 axhvc_prepare_disable(void)
 static inline __u64 axhvc_publish(__u64 key, __u64 base_gpa,
 				  __u64 size_gpa)
 {
-	return axhvc_hvc(AXHVC_HC_PUBLISH, key, base_gpa, size_gpa, 0);
+	return axhvc_hvc(AXHVC_HC_IVC_PUBLISH, key, base_gpa, size_gpa, 0);
 }
 
 /**
@@ -197,7 +201,7 @@ static inline __u64 axhvc_publish(__u64 key, __u64 base_gpa,
 static inline __u64 axhvc_subscribe(__u64 publisher, __u64 key,
 				    __u64 base_gpa, __u64 size_gpa)
 {
-	return axhvc_hvc(AXHVC_HC_SUBSCRIBE, publisher, key, base_gpa, size_gpa);
+	return axhvc_hvc(AXHVC_HC_IVC_SUBSCRIBE, publisher, key, base_gpa, size_gpa);
 }
 
 /**
@@ -243,7 +247,7 @@ static inline __u64 axhvc_subscribe_at(__u64 publisher, __u64 key,
  */
 static inline __u64 axhvc_unpublish(__u64 key)
 {
-	return axhvc_hvc(AXHVC_HC_UNPUBLISH, key, 0, 0, 0);
+	return axhvc_hvc(AXHVC_HC_IVC_UNPUBLISH, key, 0, 0, 0);
 }
 
 /**
@@ -255,7 +259,7 @@ static inline __u64 axhvc_unpublish(__u64 key)
  */
 static inline __u64 axhvc_unsubscribe(__u64 publisher, __u64 key)
 {
-	return axhvc_hvc(AXHVC_HC_UNSUBSCRIBE, publisher, key, 0, 0);
+	return axhvc_hvc(AXHVC_HC_IVC_UNSUBSCRIBE, publisher, key, 0, 0);
 }
 
 /**
@@ -270,7 +274,7 @@ static inline __u64 axhvc_unsubscribe(__u64 publisher, __u64 key)
 static inline __u64 axhvc_notify(__u64 publisher, __u64 key,
 				 __u64 target)
 {
-	return axhvc_hvc(AXHVC_HC_NOTIFY, publisher, key, target, 0);
+	return axhvc_hvc(AXHVC_HC_IVC_NOTIFY, publisher, key, target, 0);
 }
 
 /**
