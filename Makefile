@@ -5,6 +5,8 @@
 #   make                 build axhvc.ko against Debian's 6.12 arm64 headers
 #                        (fetched into the cache on first use)
 #   make KDIR=<tree>     build against any configured arm64 kernel tree
+#                        (in tree: drivers/virt/axhvc/, see Kconfig and
+#                        Documentation/admin-guide.rst)
 #   make check           every test, in the emulated arm64 KVM host
 #   make demo            boot the emulated host and show axhvc working
 #   make stress          the long stress tests on the debug kernel
@@ -44,13 +46,14 @@ bench: deps
 stress: deps
 	$(CURDIR)/tools/testing/stress/stress.sh
 
-# What DKMS builds: the module's sources, its Kbuild and dkms.conf.
+# What DKMS builds: the module's sources, its Kbuild and dkms.conf (and
+# Kconfig, so that the copy is also a directory the kernel's tree can take).
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC ?= /usr/src/axhvc-$(DKMS_VERSION)
 dkms-source:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)/include/uapi
-	cp dkms.conf Kbuild *.c *.h $(DKMS_SRC)/
+	cp dkms.conf Kbuild Kconfig *.c *.h $(DKMS_SRC)/
 	cp include/uapi/axhvc.h $(DKMS_SRC)/include/uapi/
 	@echo "now: dkms install axhvc/$(DKMS_VERSION)"
 

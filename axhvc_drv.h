@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/ratelimit_types.h>
+#include <linux/sched.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -347,7 +348,30 @@ void axhvc_guest_init(struct axhvc_vm *vm);
 void axhvc_guest_destroy(struct axhvc_vm *vm);
 int axhvc_guest_add_region(struct axhvc_vm *vm, const struct axhvc_mem_region *r);
 unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm);
-bool axhvc_guest_u64_valid(const struct axhvc_vm *vm, u64 gpa);
+/*
+ * axhvc_guest_u64_ptr() - the VMM's address of the u64 at @gpa, or NULL when
+ * @gpa is unaligned or not inside a registered RAM region, or when the caller
+ * is not in the VMM's address space. Inline: a failing hypercall checks its
+ * pointers with it before anything else, and that is the common case to keep
+ * cheap (a guest polling for a channel not yet published).
+ */
+static inline u64 __user *axhvc_guest_u64_ptr(const struct axhvc_vm *vm, u64 gpa)
+{
+	unsigned int i, n;
+
+	if (!IS_ALIGNED(gpa, sizeof(u64)) || current->mm != vm->mm)
+		return NULL;
+	/* Pairs with the release in axhvc_guest_add_region(). */
+	n = smp_load_acquire(&vm->nr_regions);
+	for (i = 0; i < n; i++) {
+		const struct axhvc_mem_region *r = &vm->regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa <= r->memory_size - sizeof(u64))
+			return u64_to_user_ptr(r->uaddr + (gpa - r->gpa));
+	}
+	return NULL;
+}
+
 int axhvc_guest_pin_u64(const struct axhvc_vm *vm, u64 gpa,
 			struct axhvc_guest_u64 *g);
 u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g);

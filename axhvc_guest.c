@@ -112,42 +112,6 @@ unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm)
 	return smp_load_acquire(&vm->nr_regions);
 }
 
-/*
- * axhvc_guest_u64_ptr() - the VMM's address of the u64 at @gpa, or NULL when
- * @gpa is unaligned or not inside a registered RAM region, or when the caller
- * is not in the VMM's address space.
- */
-static u64 __user *axhvc_guest_u64_ptr(const struct axhvc_vm *vm, u64 gpa)
-{
-	unsigned int i, n;
-
-	if (!IS_ALIGNED(gpa, sizeof(u64)) || current->mm != vm->mm)
-		return NULL;
-	n = axhvc_guest_nr_regions(vm);
-	for (i = 0; i < n; i++) {
-		const struct axhvc_mem_region *r = &vm->regions[i];
-
-		if (gpa >= r->gpa && gpa - r->gpa <= r->memory_size - sizeof(u64))
-			return u64_to_user_ptr(r->uaddr + (gpa - r->gpa));
-	}
-	return NULL;
-}
-
-/**
- * axhvc_guest_u64_valid() - could axhvc_guest_pin_u64() pin @gpa?
- * @vm: the guest's VM
- * @gpa: a guest-physical address
- *
- * The cheap half of the check, no page touched: aligned, inside a RAM
- * region, called in the VMM. Pinning may still fail (an unbacked page).
- *
- * Return: true if so.
- */
-bool axhvc_guest_u64_valid(const struct axhvc_vm *vm, u64 gpa)
-{
-	return axhvc_guest_u64_ptr(vm, gpa);
-}
-
 /**
  * axhvc_guest_pin_u64() - prepare a u64 of guest memory for writing
  * @vm: the guest's VM

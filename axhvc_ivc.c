@@ -1145,8 +1145,8 @@ long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	 * common failure: answer it from the lockless lookup, after checking
 	 * the pointers' addresses but before pinning their pages.
 	 */
-	if (!axhvc_guest_u64_valid(vm, base_gpa) ||
-	    !axhvc_guest_u64_valid(vm, size_gpa))
+	if (!axhvc_guest_u64_ptr(vm, base_gpa) ||
+	    !axhvc_guest_u64_ptr(vm, size_gpa))
 		return -EFAULT;
 	if (!axhvc_chan_published(pub_id, key))
 		return -ENOENT;

@@ -125,6 +125,12 @@ void axhvc_kvm_put(struct kvm *kvm)
 	kvm_put_kvm(kvm);
 }
 
+/*
+ * Added to a VM's intercept_calls by its unbinding, which then waits for the
+ * count to come down to it: the last call out sees it and wakes the waiter.
+ */
+#define AXHVC_UNBINDING		(1 << 30)
+
 static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 {
 	struct axhvc_vm *vm;
@@ -186,8 +192,12 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	delay = READ_ONCE(test_intercept_delay_ms);
 	if (unlikely(delay))
 		msleep(delay);
-	/* @vm may be freed from here on; wake_up_var() only hashes the address. */
-	if (atomic_dec_and_test(&vm->intercept_calls))
+	/*
+	 * Only an unbinding waits, and it adds AXHVC_UNBINDING first: no wakeup
+	 * to look for on every call. @vm may be freed from here on;
+	 * wake_up_var() only hashes the address.
+	 */
+	if (atomic_dec_return(&vm->intercept_calls) == AXHVC_UNBINDING)
 		wake_up_var(&vm->intercept_calls);
 	if (unlikely(delay))
 		axhvc_test_spin(delay);
@@ -370,6 +380,8 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 	 * The callback reads the table with preemption off: plain RCU. After
 	 * it, no new call can find @vm, and every call that did is counted.
 	 */
+	atomic_add(AXHVC_UNBINDING, &vm->intercept_calls);
 	synchronize_rcu();
-	wait_var_event(&vm->intercept_calls, !atomic_read(&vm->intercept_calls));
+	wait_var_event(&vm->intercept_calls,
+		       atomic_read(&vm->intercept_calls) == AXHVC_UNBINDING);
 }

@@ -72,8 +72,25 @@ if [ "${AXHVC_STATIC:-1}" = 1 ]; then
 	no_findings "$out/sparse.log" "$host/build-module.sh" stock C=2
 	result "sparse C=2 (Debian stock 6.12 headers)" $? "$out/sparse.log"
 
+	# The objects of the stock build above, against overview.rst's "Layers".
+	"$host/layering.py" -v >"$out/layering.log" 2>&1
+	result "layering: no call goes up a layer (Documentation/overview.rst, Layers)" $? \
+		"$out/layering.log"
+
+	"$host/layering-probe.sh" >"$out/layering-probe.log" 2>&1
+	result "layering check catches an upward call added to a scratch copy" $? \
+		"$out/layering-probe.log"
+
 	no_findings "$out/w1-61.log" "$host/build-module.sh" stock61 W=1
 	result "make W=1 (Debian bookworm 6.1 headers)" $? "$out/w1-61.log"
+
+	# The same sources in the kernel's tree, as drivers/virt/axhvc/ of the
+	# debug kernel's source (on overlays: the cached tree stays as it is).
+	for m in m y; do
+		"$host/intree-build.sh" "$m" >"$out/intree-$m.log" 2>&1
+		result "in-tree build as drivers/virt/axhvc, CONFIG_AXHVC=$m (debug kernel's 6.12)" $? \
+			"$out/intree-$m.log"
+	done
 
 	# Every module parameter is described for modinfo.
 	(cd "$top" && np=$(cat ./*.c | grep -c '^module_param') &&
