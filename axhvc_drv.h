@@ -24,6 +24,7 @@
 #include <uapi/axhvc.h>
 
 #include "axhvc_compat.h"
+#include "axhvc_uapi.h"
 
 #define AXHVC_DEV_NAME	"axhvc"
 
@@ -52,6 +53,8 @@ enum axhvc_route {
  * @flags: AXHVC_VM_F_* flags.
  * @ivc_base: guest-physical base of the IVC window.
  * @ivc_size: size of the IVC window (0: none).
+ * @event_size: the size of each event read() returns, the VMM's
+ *	&struct axhvc_vm_config.event_size.
  * @mm: the creating process's mm (grabbed, not pinned): only that process
  *	issues the VM's ioctls, and guest memory is reached through it.
  * @owner: the creating process (its thread group), for the host view.
@@ -125,6 +128,7 @@ struct axhvc_vm {
 	u32 flags;
 	u64 ivc_base;
 	u64 ivc_size;
+	u32 event_size;
 	struct mm_struct *mm;
 	struct pid *owner;
 	kuid_t owner_uid;
@@ -266,6 +270,7 @@ void axhvc_ivc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps);
 int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs);
+void axhvc_ivc_limits(u32 *max_channels, u64 *max_bytes, u64 *max_chan_size);
 int axhvc_ivc_init(void);
 void axhvc_ivc_exit(void);
 
@@ -363,7 +368,7 @@ static inline u64 __user *axhvc_guest_u64_ptr(const struct axhvc_vm *vm, u64 gpa
 	for (i = 0; i < n; i++) {
 		const struct axhvc_mem_region *r = &vm->regions[i];
 
-		if (gpa >= r->gpa && gpa - r->gpa <= r->size - sizeof(u64))
+		if (gpa >= r->gpa && gpa - r->gpa <= r->memory_size - sizeof(u64))
 			return u64_to_user_ptr(r->uaddr + (gpa - r->gpa));
 	}
 	return NULL;

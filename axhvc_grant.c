@@ -62,8 +62,7 @@ static unsigned int axhvc_nr_grants;
  */
 VISIBLE_IF_KUNIT int axhvc_check_grant(const struct axhvc_grant *g)
 {
-	if (g->flags & ~(AXHVC_GRANT_F_REVOKE | AXHVC_GRANT_F_LEVEL) ||
-	    g->reserved || g->last < g->first)
+	if (g->flags & ~AXHVC_GRANT_F_MASK || g->__reserved || g->last < g->first)
 		return -EINVAL;
 	switch (g->kind) {
 	case AXHVC_GRANT_VM_IDS:
@@ -163,8 +162,9 @@ long axhvc_grant_set(const struct axhvc_grant __user *ugrant)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (copy_from_user(&g, ugrant, sizeof(g)))
-		return -EFAULT;
+	ret = axhvc_get_arg(g, ugrant, AXHVC_GRANT_SIZE_VER0);
+	if (ret)
+		return ret;
 	ret = axhvc_check_grant(&g);
 	if (ret)
 		return ret;

@@ -36,21 +36,21 @@ VISIBLE_IF_KUNIT int axhvc_check_mem_region(const struct axhvc_vm *vm,
 {
 	unsigned int i;
 
-	if (r->flags || r->reserved || !r->size)
+	if (r->flags || !r->memory_size)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(r->gpa) || !PAGE_ALIGNED(r->size) ||
+	if (!PAGE_ALIGNED(r->gpa) || !PAGE_ALIGNED(r->memory_size) ||
 	    !PAGE_ALIGNED(r->uaddr))
 		return -EINVAL;
-	if (r->gpa + r->size < r->gpa || r->uaddr + r->size < r->uaddr)
+	if (r->gpa + r->memory_size < r->gpa || r->uaddr + r->memory_size < r->uaddr)
 		return -EINVAL;
-	if (!access_ok(u64_to_user_ptr(r->uaddr), r->size))
+	if (!access_ok(u64_to_user_ptr(r->uaddr), r->memory_size))
 		return -EINVAL;
 	if (vm->ivc_size &&
-	    axhvc_ranges_overlap(r->gpa, r->size, vm->ivc_base, vm->ivc_size))
+	    axhvc_ranges_overlap(r->gpa, r->memory_size, vm->ivc_base, vm->ivc_size))
 		return -EINVAL;
 	for (i = 0; i < vm->nr_regions; i++)
-		if (axhvc_ranges_overlap(r->gpa, r->size, vm->regions[i].gpa,
-					 vm->regions[i].size))
+		if (axhvc_ranges_overlap(r->gpa, r->memory_size, vm->regions[i].gpa,
+					 vm->regions[i].memory_size))
 			return -EINVAL;
 	return 0;
 }

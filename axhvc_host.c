@@ -19,11 +19,13 @@
  * axhvc_check_vm_list() - validate an AXHVC_LIST_VMS request
  * @vl: the request, copied into the kernel
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, or -EINVAL for flags or a bad record size.
  */
 VISIBLE_IF_KUNIT int axhvc_check_vm_list(const struct axhvc_vm_list *vl)
 {
-	return vl->flags || vl->reserved ? -EINVAL : 0;
+	if (vl->flags)
+		return -EINVAL;
+	return axhvc_check_record_size(vl->info_size, AXHVC_VM_INFO_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
 
@@ -31,12 +33,15 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
  * axhvc_check_host_channel_list() - validate an AXHVC_LIST_ALL_CHANNELS request
  * @cl: the request, copied into the kernel
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, or -EINVAL for flags, reserved bits or a bad record size.
  */
 VISIBLE_IF_KUNIT int
 axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl)
 {
-	return cl->flags || cl->reserved ? -EINVAL : 0;
+	if (cl->flags || cl->__reserved)
+		return -EINVAL;
+	return axhvc_check_record_size(cl->channel_size,
+				       AXHVC_HOST_CHANNEL_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_host_channel_list);
 
@@ -78,8 +83,9 @@ long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 	u32 room, i, n;
 	int ret;
 
-	if (copy_from_user(&vl, ulist, sizeof(vl)))
-		return -EFAULT;
+	ret = axhvc_get_arg(vl, ulist, AXHVC_VM_LIST_SIZE_VER0);
+	if (ret)
+		return ret;
 	ret = axhvc_check_vm_list(&vl);
 	if (ret)
 		return ret;
@@ -105,13 +111,12 @@ long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 
 	if (n > room)
 		ret = -E2BIG;
-	else if (copy_to_user(u64_to_user_ptr(vl.vms), info,
-			      array_size(n, sizeof(*info))))
-		ret = -EFAULT;
+	else
+		ret = axhvc_copy_records_out(u64_to_user_ptr(vl.vms), vl.info_size,
+					     info, sizeof(*info), n);
 	if (!ret || ret == -E2BIG) {
 		vl.nr_vms = n;
-		if (copy_to_user(ulist, &vl, sizeof(vl)))
-			ret = -EFAULT;
+		ret = axhvc_put_arg(ulist, vl) ?: ret;
 	}
 put:
 	for (i = 0; i < min(n, room); i++)
@@ -136,8 +141,9 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
 	u64 *subs;
 	int ret;
 
-	if (copy_from_user(&cl, ulist, sizeof(cl)))
-		return -EFAULT;
+	ret = axhvc_get_arg(cl, ulist, AXHVC_HOST_CHANNEL_LIST_SIZE_VER0);
+	if (ret)
+		return ret;
 	ret = axhvc_check_host_channel_list(&cl);
 	if (ret)
 		return ret;
@@ -156,8 +162,8 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
 	ret = axhvc_ivc_list_all(chans, room_chans, subs, room_subs,
 				 &nr_chans, &nr_subs);
 	if (!ret &&
-	    (copy_to_user(u64_to_user_ptr(cl.channels), chans,
-			  array_size(nr_chans, sizeof(*chans))) ||
+	    (axhvc_copy_records_out(u64_to_user_ptr(cl.channels), cl.channel_size,
+				    chans, sizeof(*chans), nr_chans) ||
 	     copy_to_user(u64_to_user_ptr(cl.subscribers), subs,
 			  array_size(nr_subs, sizeof(*subs)))))
 		ret = -EFAULT;
@@ -165,8 +171,7 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
 		goto out;
 	cl.nr_channels = nr_chans;
 	cl.nr_subscribers = nr_subs;
-	if (copy_to_user(ulist, &cl, sizeof(cl)))
-		ret = -EFAULT;
+	ret = axhvc_put_arg(ulist, cl) ?: ret;
 out:
 	kvfree(subs);
 	kvfree(chans);

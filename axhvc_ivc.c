@@ -115,6 +115,20 @@ module_param_cb(max_bytes_per_vm, &axhvc_bytes_per_vm_ops, &max_bytes_per_vm, 06
 MODULE_PARM_DESC(max_bytes_per_vm,
 		 "Bytes of channels a VM may hold, published and subscribed: a page multiple, a page .. 64 GiB (default 256 MiB)");
 
+/**
+ * axhvc_ivc_limits() - the module parameters' limits, as they are now
+ * @max_channels: out: the channels a new VM may hold (and the most
+ *	AXHVC_VM_SET_LIMITS may set)
+ * @max_bytes: out: the bytes of channels a new VM may hold (likewise)
+ * @max_chan_size: out: the largest channel a guest may publish
+ */
+void axhvc_ivc_limits(u32 *max_channels, u64 *max_bytes, u64 *max_chan_size)
+{
+	*max_channels = READ_ONCE(max_channels_per_vm);
+	*max_bytes = READ_ONCE(max_bytes_per_vm);
+	*max_chan_size = READ_ONCE(max_channel_size);
+}
+
 /* Name of a channel; no padding, so it hashes as raw bytes. */
 struct axhvc_chan_key {
 	u64 pub_id;

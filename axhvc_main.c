@@ -26,13 +26,14 @@
  * @ver: the caller's request, already copied into the kernel
  *
  * Refuses requests whose input fields carry bits this version does not
- * define, so that a later version can give them a meaning.
+ * define, so that a later version can give them a meaning. The masks and
+ * limits are this module's: the UAPI freezes none of them.
  *
  * Return: 0 with @ver's out fields filled in, or -EINVAL.
  */
 VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 {
-	if (ver->flags || memchr_inv(ver->reserved, 0, sizeof(ver->reserved)))
+	if (ver->flags || ver->__reserved)
 		return -EINVAL;
 
 	ver->api_version = AXHVC_API_VERSION;
@@ -42,6 +43,19 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 		ver->features |= AXHVC_FEATURE_INTERCEPT;
 	if (axhvc_vgic_host_gic_found())
 		ver->features |= AXHVC_FEATURE_HOST_GIC;
+	ver->vm_flags = AXHVC_VM_F_MASK;
+	ver->doorbell_flags = AXHVC_DOORBELL_F_MASK;
+	ver->allow_flags = AXHVC_ALLOW_F_MASK;
+	ver->fwd_flags = AXHVC_FWD_F_MASK;
+	ver->grant_flags = AXHVC_GRANT_F_MASK;
+	ver->grant_kinds = AXHVC_GRANT_KINDS;
+	ver->event_types = AXHVC_EVENT_TYPES;
+	ver->max_mem_regions = AXHVC_MAX_MEM_REGIONS;
+	ver->max_allowlist = AXHVC_MAX_ALLOWLIST;
+	ver->max_grants = AXHVC_MAX_GRANTS;
+	ver->event_queue_len = AXHVC_EVENT_QUEUE_LEN;
+	axhvc_ivc_limits(&ver->max_channels_per_vm, &ver->max_bytes_per_vm,
+			 &ver->max_channel_size);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
@@ -51,14 +65,12 @@ static long axhvc_ioctl_api_version(void __user *argp)
 	struct axhvc_api_version ver;
 	int ret;
 
-	if (copy_from_user(&ver, argp, sizeof(ver)))
-		return -EFAULT;
-	ret = axhvc_api_version_fill(&ver);
-	if (ret)
-		return ret;
-	if (copy_to_user(argp, &ver, sizeof(ver)))
-		return -EFAULT;
-	return 0;
+	ret = axhvc_get_arg(ver, argp, AXHVC_API_VERSION_SIZE_VER0);
+	if (!ret)
+		ret = axhvc_api_version_fill(&ver);
+	if (!ret)
+		ret = axhvc_put_arg(argp, ver);
+	return ret;
 }
 
 /**
@@ -89,7 +101,7 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		/*
 		 * The host view shows every VMM's VMs: on top of the device's
 		 * mode, which may let a group of VMM users in, it is the
-		 * administrator's (include/uapi/axhvc.h, "axhvc host view").
+		 * administrator's (Documentation/ioctls.rst, "The host view").
 		 */
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;

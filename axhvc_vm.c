@@ -37,8 +37,8 @@ static DEFINE_XARRAY(axhvc_vms);
  */
 VISIBLE_IF_KUNIT int axhvc_check_vm_config(const struct axhvc_vm_config *conf)
 {
-	if (conf->flags & ~AXHVC_VM_F_ALL ||
-	    memchr_inv(conf->reserved, 0, sizeof(conf->reserved)))
+	if (conf->flags & ~AXHVC_VM_F_MASK ||
+	    axhvc_check_record_size(conf->event_size, AXHVC_EVENT_SIZE_VER0))
 		return -EINVAL;
 	if (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd)
 		return -EINVAL;
@@ -53,10 +53,10 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_config);
 static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_mem_region r;
+	int ret;
 
-	if (copy_from_user(&r, argp, sizeof(r)))
-		return -EFAULT;
-	return axhvc_guest_add_region(vm, &r);
+	ret = axhvc_get_arg(r, argp, AXHVC_MEM_REGION_SIZE_VER0);
+	return ret ?: axhvc_guest_add_region(vm, &r);
 }
 
 static long axhvc_vm_irq_ioctl(struct axhvc_vm *vm, unsigned int cmd,
@@ -70,30 +70,34 @@ static long axhvc_vm_irq_ioctl(struct axhvc_vm *vm, unsigned int cmd,
 
 	switch (cmd) {
 	case AXHVC_VM_SET_IRQ_ROUTE:
-		if (copy_from_user(&route, argp, sizeof(route)))
-			return -EFAULT;
-		if (route.flags || route.reserved)
+		ret = axhvc_get_arg(route, argp, AXHVC_IRQ_ROUTE_SIZE_VER0);
+		if (ret)
+			return ret;
+		if (route.flags)
 			return -EINVAL;
 		return axhvc_irq_set_route(vm, route.intid, route.eventfd);
 	case AXHVC_VM_INJECT_IRQ:
-		if (copy_from_user(&irq, argp, sizeof(irq)))
-			return -EFAULT;
-		if (irq.flags)
+		ret = axhvc_get_arg(irq, argp, AXHVC_IRQ_SIZE_VER0);
+		if (ret)
+			return ret;
+		if (irq.flags || irq.__reserved)
 			return -EINVAL;
 		return axhvc_irq_inject(vm, irq.intid);
 	case AXHVC_VM_FORWARD_IRQ:
 	case AXHVC_VM_UNFORWARD_IRQ:
-		if (copy_from_user(&fwd, argp, sizeof(fwd)))
-			return -EFAULT;
+		ret = axhvc_get_arg(fwd, argp, AXHVC_IRQ_FORWARD_SIZE_VER0);
+		if (ret)
+			return ret;
 		return cmd == AXHVC_VM_FORWARD_IRQ ? axhvc_irq_fwd_add(vm, &fwd) :
 						     axhvc_irq_fwd_del(vm, &fwd);
 	default:
-		if (copy_from_user(&st, argp, sizeof(st)))
-			return -EFAULT;
+		ret = axhvc_get_arg(st, argp, AXHVC_IRQ_STATE_SIZE_VER0);
+		if (ret)
+			return ret;
+		if (st.flags || st.__reserved)
+			return -EINVAL;
 		ret = axhvc_irq_get_state(vm, &st);
-		if (!ret && copy_to_user(argp, &st, sizeof(st)))
-			ret = -EFAULT;
-		return ret;
+		return ret ?: axhvc_put_arg(argp, st);
 	}
 }
 
@@ -101,10 +105,12 @@ static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_hypercall hc;
 	struct axhvc_call call;
+	int ret;
 
-	if (copy_from_user(&hc, argp, sizeof(hc)))
-		return -EFAULT;
-	if (hc.flags || memchr_inv(hc.reserved, 0, sizeof(hc.reserved)))
+	ret = axhvc_get_arg(hc, argp, AXHVC_HYPERCALL_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (hc.flags || hc.__reserved)
 		return -EINVAL;
 	call.vm = vm;
 	memcpy(call.x, hc.x, sizeof(call.x));
@@ -117,9 +123,7 @@ static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 		hc.flags = AXHVC_HC_F_TO_VMM;
 		break;
 	}
-	if (copy_to_user(argp, &hc, sizeof(hc)))
-		return -EFAULT;
-	return 0;
+	return axhvc_put_arg(argp, hc);
 }
 
 static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
@@ -195,6 +199,7 @@ VISIBLE_IF_KUNIT struct axhvc_vm *axhvc_vm_new(const struct axhvc_vm_config *con
 	vm->flags = conf->flags;
 	vm->ivc_base = conf->ivc_base;
 	vm->ivc_size = conf->ivc_size;
+	vm->event_size = conf->event_size;
 	vm->mm = current->mm;
 	if (vm->mm)
 		mmgrab(vm->mm);
@@ -275,8 +280,9 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	bool id_bound;
 	int fd, ret;
 
-	if (copy_from_user(&conf, uconf, sizeof(conf)))
-		return -EFAULT;
+	ret = axhvc_get_arg(conf, uconf, AXHVC_VM_CONFIG_SIZE_VER0);
+	if (ret)
+		return ret;
 	ret = axhvc_check_vm_config(&conf);
 	if (ret)
 		return ret;

@@ -32,9 +32,10 @@ static long axhvc_chardev_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 	struct eventfd_ctx *ctx = NULL;
 	int ret;
 
-	if (copy_from_user(&db, argp, sizeof(db)))
-		return -EFAULT;
-	if (db.flags & ~AXHVC_DOORBELL_F_INTID || db.reserved)
+	ret = axhvc_get_arg(db, argp, AXHVC_DOORBELL_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (db.flags & ~AXHVC_DOORBELL_F_MASK)
 		return -EINVAL;
 	if (db.flags & AXHVC_DOORBELL_F_INTID) {
 		if (db.eventfd != -1 || !axhvc_gic_intid_is_spi(db.intid))
@@ -57,14 +58,13 @@ static long axhvc_chardev_set_limits(struct axhvc_vm *vm, void __user *argp)
 	struct axhvc_vm_limits lim;
 	int ret;
 
-	if (copy_from_user(&lim, argp, sizeof(lim)))
-		return -EFAULT;
-	if (lim.flags || lim.reserved)
-		return -EINVAL;
-	ret = axhvc_ivc_set_limits(vm, &lim);
+	ret = axhvc_get_arg(lim, argp, AXHVC_VM_LIMITS_SIZE_VER0);
 	if (ret)
 		return ret;
-	return copy_to_user(argp, &lim, sizeof(lim)) ? -EFAULT : 0;
+	if (lim.flags)
+		return -EINVAL;
+	ret = axhvc_ivc_set_limits(vm, &lim);
+	return ret ?: axhvc_put_arg(argp, lim);
 }
 
 static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
@@ -73,9 +73,10 @@ static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
 	u64 *ids;
 	int ret;
 
-	if (copy_from_user(&al, argp, sizeof(al)))
-		return -EFAULT;
-	if (al.flags & ~AXHVC_ALLOW_F_ENABLE || al.reserved)
+	ret = axhvc_get_arg(al, argp, AXHVC_ALLOWLIST_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (al.flags & ~AXHVC_ALLOW_F_MASK || al.__reserved)
 		return -EINVAL;
 	if (!(al.flags & AXHVC_ALLOW_F_ENABLE)) {
 		if (al.nr_ids || al.ids)
@@ -100,9 +101,11 @@ static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
 	u32 nr;
 	int ret;
 
-	if (copy_from_user(&cl, argp, sizeof(cl)))
-		return -EFAULT;
-	if (cl.flags || cl.reserved)
+	ret = axhvc_get_arg(cl, argp, AXHVC_CHANNEL_LIST_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (cl.flags ||
+	    axhvc_check_record_size(cl.info_size, AXHVC_CHANNEL_INFO_SIZE_VER0))
 		return -EINVAL;
 	/*
 	 * Room for what the VM holds now is enough; should it get more before
@@ -113,16 +116,14 @@ static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
 	if (!info && cl.nr_channels)
 		return -ENOMEM;
 	ret = axhvc_ivc_list(vm, info, cl.nr_channels, &nr);
-	if (!ret && copy_to_user(u64_to_user_ptr(cl.channels), info,
-				 array_size(nr, sizeof(*info))))
-		ret = -EFAULT;
+	if (!ret)
+		ret = axhvc_copy_records_out(u64_to_user_ptr(cl.channels),
+					     cl.info_size, info, sizeof(*info), nr);
 	kvfree(info);
 	if (ret && ret != -E2BIG)
 		return ret;
 	cl.nr_channels = nr;
-	if (copy_to_user(argp, &cl, sizeof(cl)))
-		return -EFAULT;
-	return ret;
+	return axhvc_put_arg(argp, cl) ?: ret;
 }
 
 /**
@@ -144,30 +145,33 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_subscribers_room);
 static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_channel_state st;
+	struct axhvc_channel_info info;
 	u64 *subs;
 	int ret;
 
-	if (copy_from_user(&st, argp, sizeof(st)))
-		return -EFAULT;
-	if (st.flags)
+	ret = axhvc_get_arg(st, argp, AXHVC_CHANNEL_STATE_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (st.flags ||
+	    axhvc_check_record_size(st.info_size, AXHVC_CHANNEL_INFO_SIZE_VER0))
 		return -EINVAL;
 	/*
 	 * Room for the subscribers the channel has now, and no more than that:
 	 * should it get more before the list is taken, the caller learns the
 	 * new count from E2BIG.
 	 */
-	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, NULL, 0);
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &info, NULL, 0);
 	if (ret && ret != -E2BIG)
 		return ret;
 	st.nr_subscribers = axhvc_subscribers_room(st.nr_subscribers,
-						   st.info.nr_subscribers);
+						   info.nr_subscribers);
 	subs = kvcalloc(st.nr_subscribers, sizeof(*subs), GFP_KERNEL_ACCOUNT);
 	if (!subs && st.nr_subscribers)
 		return -ENOMEM;
-	ret = axhvc_ivc_get(vm, st.publisher, st.key, &st.info, subs,
+	ret = axhvc_ivc_get(vm, st.publisher, st.key, &info, subs,
 			    st.nr_subscribers);
 	if (!ret) {
-		st.nr_subscribers = st.info.nr_subscribers;
+		st.nr_subscribers = info.nr_subscribers;
 		if (copy_to_user(u64_to_user_ptr(st.subscribers), subs,
 				 array_size(st.nr_subscribers, sizeof(*subs))))
 			ret = -EFAULT;
@@ -175,9 +179,10 @@ static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
 	kvfree(subs);
 	if (ret && ret != -E2BIG)
 		return ret;
-	if (copy_to_user(argp, &st, sizeof(st)))
+	if (axhvc_copy_records_out(u64_to_user_ptr(st.info), st.info_size,
+				   &info, sizeof(info), 1))
 		return -EFAULT;
-	return ret;
+	return axhvc_put_arg(argp, st) ?: ret;
 }
 
 /**
@@ -212,7 +217,7 @@ long axhvc_ivc_chardev_ioctl(struct axhvc_vm *vm, unsigned int cmd,
 /**
  * axhvc_ivc_chardev_read() - read() of the VM fd: channel events
  * @file: the VM fd
- * @buf: where the events go, whole &struct axhvc_event records
+ * @buf: where the events go, whole records of the VM's event size
  * @len: room at @buf
  * @ppos: unused
  *
@@ -223,6 +228,7 @@ ssize_t axhvc_ivc_chardev_read(struct file *file, char __user *buf, size_t len,
 			       loff_t *ppos)
 {
 	struct axhvc_vm *vm = file->private_data;
+	size_t rec = vm->event_size;
 	struct axhvc_event ev;
 	ssize_t done = 0;
 	int ret;
@@ -230,7 +236,7 @@ ssize_t axhvc_ivc_chardev_read(struct file *file, char __user *buf, size_t len,
 	/* The events are the creator's: another process must not take them. */
 	if (current->mm != vm->mm)
 		return -EPERM;
-	if (len < sizeof(ev))
+	if (len < rec)
 		return -EINVAL;
 	while (!axhvc_ivc_has_events(vm)) {
 		if (file->f_flags & O_NONBLOCK)
@@ -240,13 +246,13 @@ ssize_t axhvc_ivc_chardev_read(struct file *file, char __user *buf, size_t len,
 		if (ret)
 			return ret;
 	}
-	while (len - done >= sizeof(ev) && axhvc_ivc_pop_event(vm, &ev)) {
+	while (len - done >= rec && axhvc_ivc_pop_event(vm, &ev)) {
 		/* An event popped but not copied is lost: say so next time. */
-		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+		if (axhvc_copy_records_out(buf + done, rec, &ev, sizeof(ev), 1)) {
 			axhvc_ivc_events_lost(vm);
 			return done ?: -EFAULT;
 		}
-		done += sizeof(ev);
+		done += rec;
 	}
 	return done;
 }

@@ -490,17 +490,20 @@ int axhvc_vgic_irq_to_spi(unsigned int irq)
  * axhvc_vgic_host_gic_fill() - answer a host GIC query
  * @gic: the caller's request, already copied into the kernel
  *
- * Return: 0 with @gic filled in; -EINVAL if @gic's flags or reserved fields
- * are not zero; -ENODEV if discovery found no usable GIC. @gic is left
- * alone on error.
+ * Return: 0 with @gic filled in (its size is the caller's still); -EINVAL
+ * if @gic's flags or reserved field are not zero; -ENODEV if discovery found
+ * no usable GIC. @gic is left alone on error.
  */
 VISIBLE_IF_KUNIT int axhvc_vgic_host_gic_fill(struct axhvc_host_gic *gic)
 {
-	if (gic->flags || memchr_inv(gic->reserved, 0, sizeof(gic->reserved)))
+	u32 size = gic->size;
+
+	if (gic->flags || gic->__reserved)
 		return -EINVAL;
 	if (!axhvc_host_gic_found)
 		return -ENODEV;
 	*gic = axhvc_host_gic;
+	gic->size = size;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_host_gic_fill);
@@ -509,19 +512,16 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_vgic_host_gic_fill);
  * axhvc_vgic_get_host_gic() - AXHVC_GET_HOST_GIC
  * @argp: the user's &struct axhvc_host_gic
  *
- * Return: 0, -EFAULT, -EINVAL or -ENODEV (see include/uapi/axhvc.h).
+ * Return: 0, -EFAULT, -EINVAL, -E2BIG or -ENODEV (see
+ * include/uapi/axhvc.h).
  */
 long axhvc_vgic_get_host_gic(struct axhvc_host_gic __user *argp)
 {
 	struct axhvc_host_gic gic;
 	int ret;
 
-	if (copy_from_user(&gic, argp, sizeof(gic)))
-		return -EFAULT;
-	ret = axhvc_vgic_host_gic_fill(&gic);
-	if (ret)
-		return ret;
-	if (copy_to_user(argp, &gic, sizeof(gic)))
-		return -EFAULT;
-	return 0;
+	ret = axhvc_get_arg(gic, argp, AXHVC_HOST_GIC_SIZE_VER0);
+	if (!ret)
+		ret = axhvc_vgic_host_gic_fill(&gic);
+	return ret ?: axhvc_put_arg(argp, gic);
 }

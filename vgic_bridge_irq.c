@@ -306,7 +306,7 @@ int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 	struct axhvc_host_irq *fwd;
 	int irq, ret;
 
-	if (f->flags & ~(AXHVC_FWD_F_GIC_SPI | AXHVC_FWD_F_LEVEL) || f->reserved)
+	if (f->flags & ~AXHVC_FWD_F_MASK || f->__reserved)
 		return -EINVAL;
 	if (!(f->flags & AXHVC_FWD_F_LEVEL) != (f->resamplefd == -1))
 		return -EINVAL;
@@ -387,7 +387,7 @@ int axhvc_irq_fwd_del(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 	struct axhvc_host_irq *fwd = NULL;
 	unsigned long intid;
 
-	if (f->flags & ~AXHVC_FWD_F_GIC_SPI || f->reserved)
+	if (f->flags & ~AXHVC_FWD_F_GIC_SPI || f->__reserved)
 		return -EINVAL;
 	mutex_lock(&vm->irq_lock);
 	xa_for_each(&vm->irq_routes, intid, r) {
@@ -424,7 +424,6 @@ int axhvc_irq_get_state(struct axhvc_vm *vm, struct axhvc_irq_state *st)
 	r = xa_load(&vm->irq_routes, st->intid);
 	if (r && r->fwd) {
 		st->host_irq = r->fwd->irq;
-		st->reserved = 0;
 		st->masked = atomic_read(&r->fwd->masked);
 		st->fired = atomic64_read(&r->fwd->fired);
 		st->unmasked = atomic64_read(&r->fwd->unmasked);

@@ -2,7 +2,8 @@
 /*
  * axhvc: AxVisor hypercalls and inter-VM channels on arm64 Linux/KVM hosts.
  *
- * Userspace API of the misc device /dev/axhvc.
+ * Userspace API of the misc device /dev/axhvc. Documentation/ioctls.rst
+ * explains it; the kernel-doc below is its reference.
  */
 #ifndef _UAPI_AXHVC_H
 #define _UAPI_AXHVC_H
@@ -13,18 +14,22 @@
 /**
  * DOC: axhvc ioctl conventions
  *
- * Every argument structure has fixed-width fields and explicit padding. Input
- * fields named ``flags``, ``pad`` or ``reserved`` must be zero unless a flag
- * is defined for them; anything else is refused with ``EINVAL`` so that a
- * later version can give them a meaning. An unknown command gets ``ENOTTY``
- * and an unreadable or unwritable argument gets ``EFAULT``.
+ * Every ioctl argument begins with ``__u32 size`` (sizeof the structure the
+ * caller knows) and ``__u32 flags``; the commands carry no size. A size
+ * below the structure's ``AXHVC_*_SIZE_VER0`` gets ``EINVAL``; a smaller
+ * structure is zero-extended, a bigger one gets ``E2BIG`` unless the bytes
+ * this module does not know are zero. Records (lists, events) take the
+ * record size the caller states. Fields named ``flags`` or ``__reserved``
+ * must be zero unless a flag is defined for them (``EINVAL``); the flags
+ * and limits the module accepts are what AXHVC_GET_API_VERSION reports.
+ * Documentation/ioctls.rst, "Structures that grow", has the whole rule.
  */
 
 /** AXHVC_IOCTL_MAGIC - ioctl type of /dev/axhvc (unassigned in ioctl-number.rst). */
 #define AXHVC_IOCTL_MAGIC	0xB9
 
 /** AXHVC_API_VERSION - version of this API, reported by AXHVC_GET_API_VERSION. */
-#define AXHVC_API_VERSION	1
+#define AXHVC_API_VERSION	2
 
 /*
  * Feature bits reported in &struct axhvc_api_version.features.
@@ -48,37 +53,81 @@
 #define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)
 #define AXHVC_FEATURE_HOST_VIEW		(1ULL << 4)
 #define AXHVC_FEATURE_GRANTS		(1ULL << 5)
-#define AXHVC_FEATURES_ALL		(AXHVC_FEATURE_VM | AXHVC_FEATURE_INTERCEPT | \
-					 AXHVC_FEATURE_IVC_WINDOW | \
-					 AXHVC_FEATURE_HOST_GIC | \
-					 AXHVC_FEATURE_HOST_VIEW | \
-					 AXHVC_FEATURE_GRANTS)
 
 /**
- * struct axhvc_api_version - API version and feature query
- * @api_version: out: %AXHVC_API_VERSION of the running module.
+ * struct axhvc_api_version - API version, features, flags and limits
+ * @size: in: sizeof(struct axhvc_api_version), at least
+ *	%AXHVC_API_VERSION_SIZE_VER0 (then only @api_version and @features
+ *	are written).
  * @flags: in: must be 0.
+ * @api_version: out: %AXHVC_API_VERSION of the running module.
+ * @__reserved: in: must be 0; out: 0.
  * @features: out: the AXHVC_FEATURE_* bits this module supports.
- * @reserved: in: must be 0.
+ * @vm_flags: out: the AXHVC_VM_F_* flags AXHVC_CREATE_VM accepts.
+ * @doorbell_flags: out: the AXHVC_DOORBELL_F_* flags AXHVC_VM_SET_DOORBELL
+ *	accepts.
+ * @allow_flags: out: the AXHVC_ALLOW_F_* flags AXHVC_VM_SET_ALLOWLIST accepts.
+ * @fwd_flags: out: the AXHVC_FWD_F_* flags AXHVC_VM_FORWARD_IRQ accepts.
+ * @grant_flags: out: the AXHVC_GRANT_F_* flags AXHVC_SET_GRANT accepts.
+ * @grant_kinds: out: bit ``1 << kind`` for each AXHVC_GRANT_* kind
+ *	AXHVC_SET_GRANT accepts.
+ * @event_types: out: bit ``1 << type`` for each AXHVC_EVENT_* type read()
+ *	may return.
+ * @max_mem_regions: out: how many RAM regions a VM may register
+ *	(AXHVC_VM_ADD_MEM_REGION).
+ * @max_allowlist: out: most VM ids in an allowlist (AXHVC_VM_SET_ALLOWLIST).
+ * @max_grants: out: how many grants the module keeps at once.
+ * @event_queue_len: out: events a VM fd queues before it overflows.
+ * @max_channels_per_vm: out: the channels a new VM may hold, and the most
+ *	AXHVC_VM_SET_LIMITS may set (parameter ``max_channels_per_vm``).
+ * @max_bytes_per_vm: out: the bytes of channels a new VM may hold, and the
+ *	most AXHVC_VM_SET_LIMITS may set (parameter ``max_bytes_per_vm``).
+ * @max_channel_size: out: the largest channel a guest may publish
+ *	(parameter ``max_channel_size``).
+ *
+ * The module parameters may change while the module runs: the limits are
+ * those in force at the time of the call.
  */
 struct axhvc_api_version {
-	__u32 api_version;
+	__u32 size;
 	__u32 flags;
+	__u32 api_version;
+	__u32 __reserved;
 	__u64 features;
-	__u64 reserved[4];
+	__u32 vm_flags;
+	__u32 doorbell_flags;
+	__u32 allow_flags;
+	__u32 fwd_flags;
+	__u32 grant_flags;
+	__u32 grant_kinds;
+	__u32 event_types;
+	__u32 max_mem_regions;
+	__u32 max_allowlist;
+	__u32 max_grants;
+	__u32 event_queue_len;
+	__u32 max_channels_per_vm;
+	__u64 max_bytes_per_vm;
+	__u64 max_channel_size;
 };
 
+/* The first 24 bytes: @size, @flags, @api_version and @features. */
+#define AXHVC_API_VERSION_SIZE_VER0	24
+
 /**
- * define AXHVC_GET_API_VERSION - report the API version and feature bits
+ * define AXHVC_GET_API_VERSION - report the API version, features and limits
  *
- * Takes a &struct axhvc_api_version, fills in its out fields.
+ * Takes a &struct axhvc_api_version, fills in its out fields, as many as its
+ * @size holds. Its first 24 bytes are the same in every version of this API.
  *
  * Return: 0 on success, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - @flags or @reserved is not zero.
+ * * ``EINVAL`` - @size below %AXHVC_API_VERSION_SIZE_VER0, or @flags or
+ *   @__reserved is not zero;
+ * * ``E2BIG`` - @size covers bytes this module does not know, and they are
+ *   not zero.
  */
-#define AXHVC_GET_API_VERSION	_IOWR(AXHVC_IOCTL_MAGIC, 0x00, struct axhvc_api_version)
+#define AXHVC_GET_API_VERSION	_IO(AXHVC_IOCTL_MAGIC, 0x00)
 
 /*
  * AxVisor hypercall codes (x0 of ``hvc #0``, truncated to 32 bits). See
@@ -101,29 +150,32 @@ struct axhvc_api_version {
 #define AXHVC_VM_F_LIFECYCLE_TO_VMM	(1U << 1)
 /* Serve codes 0..7 inside KVM for the VM behind @kvm_fd, in the vCPU thread. */
 #define AXHVC_VM_F_INTERCEPT		(1U << 2)
-#define AXHVC_VM_F_ALL			(AXHVC_VM_F_ERR_AXVISOR | \
-					 AXHVC_VM_F_LIFECYCLE_TO_VMM | \
-					 AXHVC_VM_F_INTERCEPT)
 
 /**
  * struct axhvc_vm_config - an AxVisor VM, as registered by its VMM
+ * @size: in: sizeof(struct axhvc_vm_config).
+ * @flags: in: AXHVC_VM_F_* flags (&struct axhvc_api_version.vm_flags).
  * @vm_id: in: the VM's AxVisor id, chosen by the VMM; unique on the host.
  * @ivc_base: in: guest-physical base of the VM's IVC window (page aligned).
  * @ivc_size: in: size of the IVC window in bytes (page aligned; 0: none).
- * @flags: in: AXHVC_VM_F_* flags.
  * @kvm_fd: in: with %AXHVC_VM_F_INTERCEPT, an fd of the KVM VM (from
  *	KVM_CREATE_VM in the calling process) whose hypercalls axhvc serves;
  *	otherwise must be 0.
- * @reserved: in: must be 0.
+ * @event_size: in: the size of each &struct axhvc_event that read() of the
+ *	VM fd returns: sizeof(struct axhvc_event), at least
+ *	%AXHVC_EVENT_SIZE_VER0.
  */
 struct axhvc_vm_config {
+	__u32 size;
+	__u32 flags;
 	__u64 vm_id;
 	__u64 ivc_base;
 	__u64 ivc_size;
-	__u32 flags;
 	__s32 kvm_fd;
-	__u64 reserved[4];
+	__u32 event_size;
 };
+
+#define AXHVC_VM_CONFIG_SIZE_VER0	40
 
 /**
  * define AXHVC_CREATE_VM - register an AxVisor VM
@@ -141,9 +193,12 @@ struct axhvc_vm_config {
  * Return: a VM fd, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
+ * * ``E2BIG`` - @size covers bytes this module does not know, and they are
+ *   not zero;
  * * ``EACCES`` - @vm_id is granted to another user or group;
- * * ``EINVAL`` - unknown flag, non-zero reserved field, @kvm_fd given without
- *   %AXHVC_VM_F_INTERCEPT, or an IVC window that is not page aligned or wraps;
+ * * ``EINVAL`` - a bad @size or @event_size, an unknown flag, @kvm_fd given
+ *   without %AXHVC_VM_F_INTERCEPT, or an IVC window that is not page
+ *   aligned or wraps;
  * * ``EBADF`` - %AXHVC_VM_F_INTERCEPT with a @kvm_fd that is not a KVM VM;
  * * ``EPERM`` - %AXHVC_VM_F_INTERCEPT with a KVM VM that another process
  *   created (an fd passed on by SCM_RIGHTS or inherited across fork());
@@ -154,13 +209,15 @@ struct axhvc_vm_config {
  *   works all the same;
  * * ``ENOMEM``, ``EMFILE``, ``ENFILE`` - out of memory or descriptors.
  */
-#define AXHVC_CREATE_VM		_IOW(AXHVC_IOCTL_MAGIC, 0x01, struct axhvc_vm_config)
+#define AXHVC_CREATE_VM		_IO(AXHVC_IOCTL_MAGIC, 0x01)
 
 /**
  * struct axhvc_host_gic - the host's GIC, as the firmware describes it
+ * @size: in: sizeof(struct axhvc_host_gic).
+ * @flags: in: must be 0.
  * @version: out: the GIC architecture version, 2 or 3 (a GICv4 is
  *	reported as 3).
- * @flags: in: must be 0.
+ * @__reserved: in: must be 0; out: 0.
  * @gicd_base: out: physical base of the distributor (GICD); AxVisor's
  *	``get_host_gicd_base()``.
  * @gicr_base: out: physical base of the first redistributor (GICR)
@@ -170,7 +227,6 @@ struct axhvc_vm_config {
  *	``read_vgicd_typer()``.
  * @iidr: out: the distributor's GICD_IIDR (offset 0x8); AxVisor's
  *	``read_vgicd_iidr()``.
- * @reserved: in: must be 0.
  *
  * The bases come from the device tree (``arm,gic-v3``: reg 0 and reg 1;
  * ``arm,gic-400`` or ``arm,cortex-a15-gic``: reg 0) or, on a host booted
@@ -178,14 +234,17 @@ struct axhvc_vm_config {
  * loads.
  */
 struct axhvc_host_gic {
-	__u32 version;
+	__u32 size;
 	__u32 flags;
+	__u32 version;
+	__u32 __reserved;
 	__u64 gicd_base;
 	__u64 gicr_base;
 	__u32 typer;
 	__u32 iidr;
-	__u64 reserved[2];
 };
+
+#define AXHVC_HOST_GIC_SIZE_VER0	40
 
 /**
  * define AXHVC_GET_HOST_GIC - report the host GIC's version, bases and IDs
@@ -199,40 +258,13 @@ struct axhvc_host_gic {
  * Return: 0 on success, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - @flags or @reserved is not zero;
+ * * ``EINVAL`` - a bad @size, or @flags or @__reserved is not zero;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``ENODEV`` - discovery found no usable GIC (no firmware description,
  *   no distributor or redistributor resource, or the distributor could not
  *   be mapped or read); the module's log says why.
  */
-#define AXHVC_GET_HOST_GIC	_IOWR(AXHVC_IOCTL_MAGIC, 0x02, struct axhvc_host_gic)
-
-/**
- * DOC: axhvc host view
- *
- * AXHVC_LIST_VMS and AXHVC_LIST_ALL_CHANNELS give an operator every VM and
- * every channel on the host, where a VMM sees only its own VM's channels
- * (AXHVC_VM_LIST_CHANNELS). Both need an open /dev/axhvc (mode 0600: root)
- * and, in addition, ``CAP_SYS_ADMIN`` (``EPERM`` otherwise): the device's
- * mode is the rule for running VMs, and a host may well grant it to a group
- * of VMM users, as /dev/kvm is granted to group kvm; the host view shows
- * every VMM's processes, channels and counters, which is the administrator's
- * business, not a fellow VMM's.
- *
- * They are ioctls rather than sysfs files because what they report is a set
- * of objects that come and go with guest actions (a hypercall publishes or
- * subscribes) and must be seen together: each ioctl takes one consistent
- * snapshot under the channel registry's lock, so every channel counted by a
- * VM and every subscriber of a channel is in the same picture. sysfs would
- * need a kobject per VM and per channel, created and removed on the
- * hypercall path, and one value per file read at different moments; debugfs
- * is not an ABI. As ioctls they have the access control of the device, and
- * are versioned with the rest of this UAPI (%AXHVC_FEATURE_HOST_VIEW).
- *
- * Like AXHVC_VM_LIST_CHANNELS, both take arrays from the caller with their
- * room, and fail with ``E2BIG``, writing nothing but the counts needed, when
- * the room is too small; VMs and channels may come and go between a call
- * that learns the counts and the next one, which may then need more room.
- */
+#define AXHVC_GET_HOST_GIC	_IO(AXHVC_IOCTL_MAGIC, 0x02)
 
 /* Values of &struct axhvc_vm_info.doorbell. */
 /* The VM has no doorbell: a HIVCNotify aimed at it fails. */
@@ -262,16 +294,17 @@ struct axhvc_host_gic {
  * @nr_irq_routes: guest INTIDs with a route (AXHVC_VM_SET_IRQ_ROUTE).
  * @nr_irq_forwards: host IRQs forwarded to the VM (AXHVC_VM_FORWARD_IRQ).
  * @nr_mem_regions: guest RAM regions registered (AXHVC_VM_ADD_MEM_REGION).
- * @reserved0: 0.
+ * @__reserved: 0.
  * @calls: hypercalls the VM made, by code (AXHVC_HC_*), both routes.
  * @calls_forwarded: how many of them came through AXHVC_VM_HYPERCALL.
  * @calls_intercept: how many of them were served inside KVM.
  * @errors: how many of them failed (the guest got an error); a lifecycle
  *	call handed to the VMM (%AXHVC_HC_F_TO_VMM) is not counted as one.
- * @reserved: 0.
  *
- * The counters run while the VM does; the sum of @calls always equals
- * @calls_forwarded + @calls_intercept in one answer.
+ * A record of the array &struct axhvc_vm_list.vms, each
+ * &struct axhvc_vm_list.info_size bytes long. The counters run while the VM
+ * does; the sum of @calls always equals @calls_forwarded + @calls_intercept
+ * in one answer.
  */
 struct axhvc_vm_info {
 	__u64 vm_id;
@@ -288,44 +321,52 @@ struct axhvc_vm_info {
 	__u32 nr_irq_routes;
 	__u32 nr_irq_forwards;
 	__u32 nr_mem_regions;
-	__u32 reserved0;
+	__u32 __reserved;
 	__u64 calls[AXHVC_HC_COUNT];
 	__u64 calls_forwarded;
 	__u64 calls_intercept;
 	__u64 errors;
-	__u64 reserved[4];
 };
+
+#define AXHVC_VM_INFO_SIZE_VER0		168
 
 /**
  * struct axhvc_vm_list - room for the host's VMs
- * @vms: in: user address of an array of &struct axhvc_vm_info.
- * @nr_vms: in: room in the array; out: how many VMs there are.
+ * @size: in: sizeof(struct axhvc_vm_list).
  * @flags: in: must be 0.
- * @reserved: in: must be 0.
+ * @vms: in: user address of an array of @nr_vms records of @info_size bytes.
+ * @nr_vms: in: room in the array; out: how many VMs there are.
+ * @info_size: in: the size of each record, sizeof(struct axhvc_vm_info).
  */
 struct axhvc_vm_list {
+	__u32 size;
+	__u32 flags;
 	__u64 vms;
 	__u32 nr_vms;
-	__u32 flags;
-	__u64 reserved;
+	__u32 info_size;
 };
+
+#define AXHVC_VM_LIST_SIZE_VER0		24
 
 /**
  * define AXHVC_LIST_VMS - list every VM on the host (the host view)
  *
  * One &struct axhvc_vm_info per registered VM, by ascending VM id, taken in
- * one snapshot under the channel registry's lock.
+ * one snapshot under the channel registry's lock. VMs may come and go
+ * between a call that learns the count and the next one, which may then
+ * need more room.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the array cannot be read or written;
- * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
  * * ``E2BIG`` - the array is too small; @nr_vms is set to the size needed
- *   and nothing else is written;
+ *   and nothing else is written (or unknown bytes of a bigger structure are
+ *   not zero);
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
  */
-#define AXHVC_LIST_VMS		_IOWR(AXHVC_IOCTL_MAGIC, 0x03, struct axhvc_vm_list)
+#define AXHVC_LIST_VMS		_IO(AXHVC_IOCTL_MAGIC, 0x03)
 
 /**
  * struct axhvc_host_channel - one channel of the host
@@ -340,7 +381,10 @@ struct axhvc_vm_list {
  *	indexes @first_subscriber .. @first_subscriber + @nr_subscribers - 1,
  *	in the order they subscribed (a publisher subscribed to its own
  *	channel is among them).
- * @reserved: 0.
+ * @__reserved: 0.
+ *
+ * A record of the array &struct axhvc_host_channel_list.channels, each
+ * &struct axhvc_host_channel_list.channel_size bytes long.
  */
 struct axhvc_host_channel {
 	__u64 publisher;
@@ -349,28 +393,38 @@ struct axhvc_host_channel {
 	__u32 flags;
 	__u32 nr_subscribers;
 	__u32 first_subscriber;
-	__u32 reserved;
+	__u32 __reserved;
 };
+
+#define AXHVC_HOST_CHANNEL_SIZE_VER0	40
 
 /**
  * struct axhvc_host_channel_list - room for the host's channels
- * @channels: in: user address of an array of &struct axhvc_host_channel.
+ * @size: in: sizeof(struct axhvc_host_channel_list).
+ * @flags: in: must be 0.
+ * @channels: in: user address of an array of @nr_channels records of
+ *	@channel_size bytes.
  * @subscribers: in: user address of an array of __u64 VM ids, shared by
  *	all channels (see &struct axhvc_host_channel.first_subscriber).
  * @nr_channels: in: room at @channels; out: how many channels there are.
  * @nr_subscribers: in: room at @subscribers; out: how many subscriptions
  *	all channels have together.
- * @flags: in: must be 0.
- * @reserved: in: must be 0.
+ * @channel_size: in: the size of each record,
+ *	sizeof(struct axhvc_host_channel).
+ * @__reserved: in: must be 0.
  */
 struct axhvc_host_channel_list {
+	__u32 size;
+	__u32 flags;
 	__u64 channels;
 	__u64 subscribers;
 	__u32 nr_channels;
 	__u32 nr_subscribers;
-	__u32 flags;
-	__u32 reserved;
+	__u32 channel_size;
+	__u32 __reserved;
 };
+
+#define AXHVC_HOST_CHANNEL_LIST_SIZE_VER0	40
 
 /**
  * define AXHVC_LIST_ALL_CHANNELS - list every channel on the host (the host view)
@@ -384,13 +438,15 @@ struct axhvc_host_channel_list {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or an array cannot be read or written;
- * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``EINVAL`` - a bad @size or @channel_size, non-zero flags or
+ *   @__reserved;
  * * ``E2BIG`` - an array is too small; @nr_channels and @nr_subscribers
- *   are set to the sizes needed and nothing else is written;
+ *   are set to the sizes needed and nothing else is written (or unknown
+ *   bytes of a bigger structure are not zero);
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
  */
-#define AXHVC_LIST_ALL_CHANNELS	_IOWR(AXHVC_IOCTL_MAGIC, 0x04, struct axhvc_host_channel_list)
+#define AXHVC_LIST_ALL_CHANNELS	_IO(AXHVC_IOCTL_MAGIC, 0x04)
 
 /* Kinds of &struct axhvc_grant. */
 /* VM ids @first..@last: only the grantee may register VMs with them. */
@@ -409,28 +465,29 @@ struct axhvc_host_channel_list {
 
 /**
  * struct axhvc_grant - what the administrator hands to a tenant
- * @kind: in: AXHVC_GRANT_* kind.
- * @flags: in: AXHVC_GRANT_F_* flags.
- * @first: in: first VM id or GIC SPI number (INTID - 32) of the range.
- * @last: in: last of the range, inclusive (at least @first).
+ * @size: in: sizeof(struct axhvc_grant).
+ * @flags: in: AXHVC_GRANT_F_* flags (&struct axhvc_api_version.grant_flags).
+ * @kind: in: AXHVC_GRANT_* kind (&struct axhvc_api_version.grant_kinds).
  * @uid: in: the user the grant is for (a VMM whose effective uid, in the
  *	initial user namespace, is @uid), or %AXHVC_GRANT_NOBODY.
  * @gid: in: the group the grant is for (a VMM with @gid as its effective
  *	or a supplementary group), or %AXHVC_GRANT_NOBODY.
- * @reserved: in: must be 0.
+ * @__reserved: in: must be 0.
+ * @first: in: first VM id or GIC SPI number (INTID - 32) of the range.
+ * @last: in: last of the range, inclusive (at least @first).
  */
 struct axhvc_grant {
-	__u32 kind;
+	__u32 size;
 	__u32 flags;
-	__u64 first;
-	__u64 last;
+	__u32 kind;
 	__u32 uid;
 	__u32 gid;
-	__u64 reserved;
+	__u32 __reserved;
+	__u64 first;
+	__u64 last;
 };
 
-/** AXHVC_MAX_GRANTS - how many grants the module keeps at once. */
-#define AXHVC_MAX_GRANTS	256
+#define AXHVC_GRANT_SIZE_VER0	40
 
 /**
  * define AXHVC_SET_GRANT - grant VM ids or host interrupt lines (administrator)
@@ -455,34 +512,34 @@ struct axhvc_grant {
  *
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``;
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - an unknown kind or flag, non-zero reserved, @last below
- *   @first, an SPI range beyond 0..987, %AXHVC_GRANT_F_LEVEL on VM ids, or
- *   neither @uid nor @gid given;
+ * * ``EINVAL`` - a bad @size, an unknown kind or flag, non-zero
+ *   @__reserved, @last below @first, an SPI range beyond 0..987,
+ *   %AXHVC_GRANT_F_LEVEL on VM ids, or neither @uid nor @gid given;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EEXIST`` - the range overlaps a grant of the same kind;
  * * ``ENOENT`` - %AXHVC_GRANT_F_REVOKE of a grant that does not exist;
- * * ``ENOSPC`` - %AXHVC_MAX_GRANTS grants exist already;
+ * * ``ENOSPC`` - &struct axhvc_api_version.max_grants grants exist already;
  * * ``ENOMEM`` - out of memory.
  */
-#define AXHVC_SET_GRANT		_IOW(AXHVC_IOCTL_MAGIC, 0x05, struct axhvc_grant)
+#define AXHVC_SET_GRANT		_IO(AXHVC_IOCTL_MAGIC, 0x05)
 
 /**
  * struct axhvc_mem_region - a range of guest RAM and where the VMM maps it
- * @gpa: in: guest-physical base (page aligned).
- * @size: in: size in bytes (page aligned, not 0).
- * @uaddr: in: the VMM's virtual address of @gpa (page aligned).
+ * @size: in: sizeof(struct axhvc_mem_region).
  * @flags: in: must be 0.
- * @reserved: in: must be 0.
+ * @gpa: in: guest-physical base (page aligned).
+ * @memory_size: in: size of the range in bytes (page aligned, not 0).
+ * @uaddr: in: the VMM's virtual address of @gpa (page aligned).
  */
 struct axhvc_mem_region {
-	__u64 gpa;
-	__u64 size;
-	__u64 uaddr;
+	__u32 size;
 	__u32 flags;
-	__u32 reserved;
+	__u64 gpa;
+	__u64 memory_size;
+	__u64 uaddr;
 };
 
-/** AXHVC_MAX_MEM_REGIONS - how many RAM regions a VM may register. */
-#define AXHVC_MAX_MEM_REGIONS	16
+#define AXHVC_MEM_REGION_SIZE_VER0	32
 
 /**
  * define AXHVC_VM_ADD_MEM_REGION - tell axhvc where a range of guest RAM is
@@ -494,12 +551,14 @@ struct axhvc_mem_region {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - non-zero flags or reserved, size 0, a field not page
- *   aligned, a range that wraps, or an overlap;
- * * ``ENOSPC`` - the VM has %AXHVC_MAX_MEM_REGIONS regions already;
+ * * ``EINVAL`` - a bad @size, non-zero flags, @memory_size 0, a field not
+ *   page aligned, a range that wraps, or an overlap;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
+ * * ``ENOSPC`` - the VM has &struct axhvc_api_version.max_mem_regions
+ *   regions already;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_ADD_MEM_REGION	_IOW(AXHVC_IOCTL_MAGIC, 0x10, struct axhvc_mem_region)
+#define AXHVC_VM_ADD_MEM_REGION	_IO(AXHVC_IOCTL_MAGIC, 0x10)
 
 /* Out flags of &struct axhvc_hypercall. */
 /* A lifecycle call the VMM asked to decide: it sets x0 itself. */
@@ -507,19 +566,23 @@ struct axhvc_mem_region {
 
 /**
  * struct axhvc_hypercall - a guest hypercall forwarded by the VMM
+ * @size: in: sizeof(struct axhvc_hypercall).
+ * @flags: in: must be 0; out: AXHVC_HC_F_* flags.
+ * @vcpu_id: in: the calling vCPU (for logs and tracepoints).
+ * @__reserved: in: must be 0.
  * @x: in: the guest's x0..x6 at the ``hvc #0``; x0 holds the code.
  * @ret: out: the value to write to the guest's x0.
- * @vcpu_id: in: the calling vCPU (for logs and tracepoints).
- * @flags: in: must be 0; out: AXHVC_HC_F_* flags.
- * @reserved: in: must be 0.
  */
 struct axhvc_hypercall {
+	__u32 size;
+	__u32 flags;
+	__u32 vcpu_id;
+	__u32 __reserved;
 	__u64 x[7];
 	__u64 ret;
-	__u32 vcpu_id;
-	__u32 flags;
-	__u64 reserved[2];
 };
+
+#define AXHVC_HYPERCALL_SIZE_VER0	80
 
 /**
  * define AXHVC_VM_HYPERCALL - serve a hypercall forwarded by the VMM
@@ -538,11 +601,12 @@ struct axhvc_hypercall {
  * Return: 0 when the call was served, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - non-zero flags or reserved, or a code (x0, truncated to 32
- *   bits) that is not an AxVisor code;
+ * * ``EINVAL`` - a bad @size, non-zero flags or @__reserved, or a code (x0,
+ *   truncated to 32 bits) that is not an AxVisor code;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_HYPERCALL	_IOWR(AXHVC_IOCTL_MAGIC, 0x11, struct axhvc_hypercall)
+#define AXHVC_VM_HYPERCALL	_IO(AXHVC_IOCTL_MAGIC, 0x11)
 
 /* Flags of &struct axhvc_doorbell. */
 /* Ring by raising guest INTID @intid through its route (AXHVC_VM_SET_IRQ_ROUTE). */
@@ -550,20 +614,23 @@ struct axhvc_hypercall {
 
 /**
  * struct axhvc_doorbell - where a VM's IVC doorbell rings
+ * @size: in: sizeof(struct axhvc_doorbell).
+ * @flags: in: 0 or %AXHVC_DOORBELL_F_INTID
+ *	(&struct axhvc_api_version.doorbell_flags).
  * @eventfd: in: an eventfd the VMM has bound to a guest interrupt with
  *	KVM_IRQFD (on arm64, GSI n is SPI INTID n + 32); -1 removes the
  *	doorbell, or goes with %AXHVC_DOORBELL_F_INTID.
- * @flags: in: 0 or %AXHVC_DOORBELL_F_INTID.
  * @intid: in: with %AXHVC_DOORBELL_F_INTID, the guest INTID to raise
  *	(an SPI); otherwise 0.
- * @reserved: in: must be 0.
  */
 struct axhvc_doorbell {
-	__s32 eventfd;
+	__u32 size;
 	__u32 flags;
+	__s32 eventfd;
 	__u32 intid;
-	__u32 reserved;
 };
+
+#define AXHVC_DOORBELL_SIZE_VER0	16
 
 /**
  * define AXHVC_VM_SET_DOORBELL - set or remove the VM's IVC doorbell
@@ -578,51 +645,54 @@ struct axhvc_doorbell {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - unknown flags, non-zero reserved, an @intid that is not an
- *   SPI or is given without the flag, or an eventfd given with it;
+ * * ``EINVAL`` - a bad @size, unknown flags, an @intid that is not an SPI
+ *   or is given without the flag, or an eventfd given with it;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EBADF`` - @eventfd is neither -1 nor an eventfd;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_SET_DOORBELL	_IOW(AXHVC_IOCTL_MAGIC, 0x12, struct axhvc_doorbell)
+#define AXHVC_VM_SET_DOORBELL	_IO(AXHVC_IOCTL_MAGIC, 0x12)
 
 /**
  * struct axhvc_vm_limits - a VM's channel limits and usage
+ * @size: in: sizeof(struct axhvc_vm_limits).
+ * @flags: in: must be 0.
  * @max_channels: in: most channels (publications and subscriptions) the VM
  *	may hold, 0 to keep the limit; out: the limit in force.
- * @flags: in: must be 0.
+ * @nr_channels: out: channels the VM holds.
  * @max_bytes: in: most bytes of channels the VM may hold, 0 to keep the
  *	limit; out: the limit in force.
- * @nr_channels: out: channels the VM holds.
- * @reserved: in: must be 0.
  * @bytes: out: bytes of channels the VM holds.
  */
 struct axhvc_vm_limits {
-	__u32 max_channels;
+	__u32 size;
 	__u32 flags;
-	__u64 max_bytes;
+	__u32 max_channels;
 	__u32 nr_channels;
-	__u32 reserved;
+	__u64 max_bytes;
 	__u64 bytes;
 };
+
+#define AXHVC_VM_LIMITS_SIZE_VER0	32
 
 /**
  * define AXHVC_VM_SET_LIMITS - set and read the VM's channel limits
  *
- * A VM starts with the module's limits (parameters ``max_channels_per_vm``
- * and ``max_bytes_per_vm``); its VMM may set lower ones, or go back up to
- * the module's. A publish or subscribe beyond a limit fails with
- * ``ENOSPC`` for the guest; what the VM holds already stays.
+ * A VM starts with the module's limits (&struct
+ * axhvc_api_version.max_channels_per_vm and .max_bytes_per_vm); its VMM may
+ * set lower ones, or go back up to the module's. A publish or subscribe
+ * beyond a limit fails with ``ENOSPC`` for the guest; what the VM holds
+ * already stays. @nr_channels is ignored on input.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - non-zero flags or reserved, or a limit above the module's;
+ * * ``EINVAL`` - a bad @size, non-zero flags, or a limit above the
+ *   module's;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_SET_LIMITS	_IOWR(AXHVC_IOCTL_MAGIC, 0x13, struct axhvc_vm_limits)
-
-/** AXHVC_MAX_ALLOWLIST - most VM ids in an allowlist. */
-#define AXHVC_MAX_ALLOWLIST	1024
+#define AXHVC_VM_SET_LIMITS	_IO(AXHVC_IOCTL_MAGIC, 0x13)
 
 /* Flags of &struct axhvc_allowlist. */
 /* Only the listed VMs (and the publisher) may subscribe. */
@@ -630,18 +700,23 @@ struct axhvc_vm_limits {
 
 /**
  * struct axhvc_allowlist - who may subscribe to a VM's channels
+ * @size: in: sizeof(struct axhvc_allowlist).
+ * @flags: in: %AXHVC_ALLOW_F_ENABLE, or 0 to let every VM subscribe
+ *	(&struct axhvc_api_version.allow_flags).
  * @ids: in: user address of @nr_ids __u64 VM ids.
- * @nr_ids: in: how many ids, at most %AXHVC_MAX_ALLOWLIST; 0 without
- *	%AXHVC_ALLOW_F_ENABLE.
- * @flags: in: %AXHVC_ALLOW_F_ENABLE, or 0 to let every VM subscribe.
- * @reserved: in: must be 0.
+ * @nr_ids: in: how many ids, at most &struct
+ *	axhvc_api_version.max_allowlist; 0 without %AXHVC_ALLOW_F_ENABLE.
+ * @__reserved: in: must be 0.
  */
 struct axhvc_allowlist {
+	__u32 size;
+	__u32 flags;
 	__u64 ids;
 	__u32 nr_ids;
-	__u32 flags;
-	__u64 reserved;
+	__u32 __reserved;
 };
+
+#define AXHVC_ALLOWLIST_SIZE_VER0	24
 
 /**
  * define AXHVC_VM_SET_ALLOWLIST - restrict who may subscribe to the VM's channels
@@ -655,13 +730,14 @@ struct axhvc_allowlist {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the ids cannot be read;
- * * ``EINVAL`` - an unknown flag, non-zero reserved, or ids without
- *   %AXHVC_ALLOW_F_ENABLE;
- * * ``E2BIG`` - more than %AXHVC_MAX_ALLOWLIST ids;
+ * * ``EINVAL`` - a bad @size, an unknown flag, non-zero @__reserved, or ids
+ *   without %AXHVC_ALLOW_F_ENABLE;
+ * * ``E2BIG`` - more than &struct axhvc_api_version.max_allowlist ids (or
+ *   unknown bytes of a bigger structure are not zero);
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_SET_ALLOWLIST	_IOW(AXHVC_IOCTL_MAGIC, 0x14, struct axhvc_allowlist)
+#define AXHVC_VM_SET_ALLOWLIST	_IO(AXHVC_IOCTL_MAGIC, 0x14)
 
 /* Flags of &struct axhvc_channel_info. */
 /* This mapping is the VM's own publication (not a subscription). */
@@ -678,6 +754,9 @@ struct axhvc_allowlist {
  *	the VM fd, and the guest sees it at the window base plus @offset.
  * @flags: AXHVC_CHAN_F_* flags.
  * @nr_subscribers: how many subscriptions the channel has.
+ *
+ * A record written by AXHVC_VM_LIST_CHANNELS and AXHVC_VM_GET_CHANNEL, each
+ * as long as their @info_size says.
  */
 struct axhvc_channel_info {
 	__u64 publisher;
@@ -688,19 +767,26 @@ struct axhvc_channel_info {
 	__u32 nr_subscribers;
 };
 
+#define AXHVC_CHANNEL_INFO_SIZE_VER0	40
+
 /**
  * struct axhvc_channel_list - room for a VM's channels
- * @channels: in: user address of an array of &struct axhvc_channel_info.
- * @nr_channels: in: room in the array; out: how many the VM holds.
+ * @size: in: sizeof(struct axhvc_channel_list).
  * @flags: in: must be 0.
- * @reserved: in: must be 0.
+ * @channels: in: user address of an array of @nr_channels records of
+ *	@info_size bytes.
+ * @nr_channels: in: room in the array; out: how many the VM holds.
+ * @info_size: in: the size of each record, sizeof(struct axhvc_channel_info).
  */
 struct axhvc_channel_list {
+	__u32 size;
+	__u32 flags;
 	__u64 channels;
 	__u32 nr_channels;
-	__u32 flags;
-	__u64 reserved;
+	__u32 info_size;
 };
+
+#define AXHVC_CHANNEL_LIST_SIZE_VER0	24
 
 /**
  * define AXHVC_VM_LIST_CHANNELS - list the VM's channels
@@ -712,48 +798,59 @@ struct axhvc_channel_list {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the array cannot be read or written;
- * * ``EINVAL`` - non-zero flags or reserved;
+ * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
  * * ``E2BIG`` - the array is too small; @nr_channels is set to the size
- *   needed and nothing else is written;
+ *   needed and nothing else is written (or unknown bytes of a bigger
+ *   structure are not zero);
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_LIST_CHANNELS	_IOWR(AXHVC_IOCTL_MAGIC, 0x15, struct axhvc_channel_list)
+#define AXHVC_VM_LIST_CHANNELS	_IO(AXHVC_IOCTL_MAGIC, 0x15)
 
 /**
  * struct axhvc_channel_state - one channel of the VM, with its subscribers
+ * @size: in: sizeof(struct axhvc_channel_state).
+ * @flags: in: must be 0.
  * @publisher: in: the channel's publisher.
  * @key: in: the channel's key.
  * @subscribers: in: user address of room for @nr_subscribers __u64 VM ids
  *	(0 when there is no room).
+ * @info: in: user address of one record of @info_size bytes; out there:
+ *	the channel as the VM holds it (its publication when it both publishes
+ *	and subscribes), a &struct axhvc_channel_info.
  * @nr_subscribers: in: room at @subscribers; out: how many ids it got.
- * @flags: in: must be 0.
- * @info: out: the channel as the VM holds it (its publication when it both
- *	publishes and subscribes).
+ * @info_size: in: the size of the record at @info,
+ *	sizeof(struct axhvc_channel_info).
  */
 struct axhvc_channel_state {
+	__u32 size;
+	__u32 flags;
 	__u64 publisher;
 	__u64 key;
 	__u64 subscribers;
+	__u64 info;
 	__u32 nr_subscribers;
-	__u32 flags;
-	struct axhvc_channel_info info;
+	__u32 info_size;
 };
+
+#define AXHVC_CHANNEL_STATE_SIZE_VER0	48
 
 /**
  * define AXHVC_VM_GET_CHANNEL - get the state of one of the VM's channels
  *
  * Return: 0, or -1 with errno set to
  *
- * * ``EFAULT`` - the argument or the array cannot be read or written;
- * * ``EINVAL`` - non-zero flags;
+ * * ``EFAULT`` - the argument, the record or the array cannot be read or
+ *   written;
+ * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
  * * ``ENOENT`` - the VM neither publishes nor subscribes to the channel;
- * * ``E2BIG`` - more subscribers than room; @info is written,
- *   @info.nr_subscribers tells the room needed;
+ * * ``E2BIG`` - more subscribers than room; the record at @info is
+ *   written, its nr_subscribers tells the room needed (or unknown bytes of
+ *   a bigger structure are not zero);
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_GET_CHANNEL	_IOWR(AXHVC_IOCTL_MAGIC, 0x16, struct axhvc_channel_state)
+#define AXHVC_VM_GET_CHANNEL	_IO(AXHVC_IOCTL_MAGIC, 0x16)
 
 /* Types of &struct axhvc_event. */
 /* @peer subscribed to a channel this VM publishes or subscribes to. */
@@ -765,47 +862,50 @@ struct axhvc_channel_state {
 /* Events were lost because the queue was full: list the channels again. */
 #define AXHVC_EVENT_OVERFLOW		4
 
-/** AXHVC_EVENT_QUEUE_LEN - events a VM fd queues before it overflows. */
-#define AXHVC_EVENT_QUEUE_LEN	64
-
 /**
  * struct axhvc_event - a channel event, read() from the VM fd
- * @type: AXHVC_EVENT_* type.
- * @reserved: 0.
+ * @type: AXHVC_EVENT_* type (&struct axhvc_api_version.event_types); a
+ *	reader skips a type it does not know.
+ * @__reserved: 0.
  * @publisher: the channel's publisher (0 for an overflow).
  * @key: the channel's key (0 for an overflow).
  * @peer: the VM the event is about (0 for an overflow).
  *
+ * Each event read() returns takes &struct axhvc_vm_config.event_size bytes.
  * A VM fd is readable (``poll()`` reports ``POLLIN``) while events are
  * queued; ``read()`` returns whole events, oldest first, blocks while there
  * is none unless the fd is non-blocking (``EAGAIN``), and fails with
  * ``EINVAL`` for a buffer smaller than one event, and with ``EPERM`` in a
- * process other than the VM's creator. When the queue was full
- * and events were dropped, one %AXHVC_EVENT_OVERFLOW follows the queued
- * ones.
+ * process other than the VM's creator. When the queue (&struct
+ * axhvc_api_version.event_queue_len events) was full and events were
+ * dropped, one %AXHVC_EVENT_OVERFLOW follows the queued ones.
  */
 struct axhvc_event {
 	__u32 type;
-	__u32 reserved;
+	__u32 __reserved;
 	__u64 publisher;
 	__u64 key;
 	__u64 peer;
 };
 
+#define AXHVC_EVENT_SIZE_VER0	32
+
 /**
  * struct axhvc_irq_route - a guest interrupt the VMM wired to an eventfd
+ * @size: in: sizeof(struct axhvc_irq_route).
+ * @flags: in: must be 0.
  * @intid: in: the guest INTID, an SPI (32..1019).
  * @eventfd: in: an eventfd the VMM bound to @intid with KVM_IRQFD (GSI
  *	@intid - 32), or -1 to remove the route.
- * @flags: in: must be 0.
- * @reserved: in: must be 0.
  */
 struct axhvc_irq_route {
+	__u32 size;
+	__u32 flags;
 	__u32 intid;
 	__s32 eventfd;
-	__u32 flags;
-	__u32 reserved;
 };
+
+#define AXHVC_IRQ_ROUTE_SIZE_VER0	16
 
 /**
  * define AXHVC_VM_SET_IRQ_ROUTE - tell axhvc how to raise a guest INTID
@@ -817,24 +917,31 @@ struct axhvc_irq_route {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - non-zero flags or reserved, or @intid is not an SPI;
+ * * ``EINVAL`` - a bad @size, non-zero flags, or @intid is not an SPI;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EBADF`` - @eventfd is neither -1 nor an eventfd;
  * * ``ENOENT`` - removing a route that does not exist;
  * * ``EBUSY`` - removing or replacing a route a host IRQ is forwarded to;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_SET_IRQ_ROUTE	_IOW(AXHVC_IOCTL_MAGIC, 0x17, struct axhvc_irq_route)
+#define AXHVC_VM_SET_IRQ_ROUTE	_IO(AXHVC_IOCTL_MAGIC, 0x17)
 
 /**
  * struct axhvc_irq - a guest interrupt
- * @intid: in: the guest INTID.
+ * @size: in: sizeof(struct axhvc_irq).
  * @flags: in: must be 0.
+ * @intid: in: the guest INTID.
+ * @__reserved: in: must be 0.
  */
 struct axhvc_irq {
-	__u32 intid;
+	__u32 size;
 	__u32 flags;
+	__u32 intid;
+	__u32 __reserved;
 };
+
+#define AXHVC_IRQ_SIZE_VER0	16
 
 /**
  * define AXHVC_VM_INJECT_IRQ - raise a guest interrupt
@@ -842,11 +949,12 @@ struct axhvc_irq {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - non-zero flags;
+ * * ``EINVAL`` - a bad @size, non-zero flags or @__reserved;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``ENOENT`` - @intid has no route (AXHVC_VM_SET_IRQ_ROUTE);
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_INJECT_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x18, struct axhvc_irq)
+#define AXHVC_VM_INJECT_IRQ	_IO(AXHVC_IOCTL_MAGIC, 0x18)
 
 /* Flags of &struct axhvc_irq_forward. */
 /* @host_irq is a GIC SPI number (INTID - 32), not a Linux IRQ number. */
@@ -856,23 +964,27 @@ struct axhvc_irq {
 
 /**
  * struct axhvc_irq_forward - a host interrupt to forward to a guest
+ * @size: in: sizeof(struct axhvc_irq_forward).
+ * @flags: in: AXHVC_FWD_F_* flags (&struct axhvc_api_version.fwd_flags).
  * @host_irq: in: the host interrupt: a Linux IRQ number, or with
  *	%AXHVC_FWD_F_GIC_SPI a GIC SPI number, below what the host
  *	distributor implements (GICD_TYPER, see AXHVC_GET_HOST_GIC).
- * @flags: in: AXHVC_FWD_F_* flags.
  * @intid: in: the guest INTID to raise; it must have a route.
  * @resamplefd: in: with %AXHVC_FWD_F_LEVEL, the resample eventfd of the
  *	route's irqfd (KVM_IRQFD_FLAG_RESAMPLE), which KVM signals at the
  *	guest's EOI; otherwise -1.
- * @reserved: in: must be 0.
+ * @__reserved: in: must be 0.
  */
 struct axhvc_irq_forward {
-	__u32 host_irq;
+	__u32 size;
 	__u32 flags;
+	__u32 host_irq;
 	__u32 intid;
 	__s32 resamplefd;
-	__u64 reserved;
+	__u32 __reserved;
 };
+
+#define AXHVC_IRQ_FORWARD_SIZE_VER0	24
 
 /**
  * define AXHVC_VM_FORWARD_IRQ - forward a host interrupt to a guest
@@ -890,10 +1002,12 @@ struct axhvc_irq_forward {
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - unknown flags, non-zero reserved, an SPI the host GIC does
- *   not implement, a per-CPU interrupt (an SGI or a PPI such as the
- *   timer's or the PMU's), a trigger that does not match the line's, or a
- *   resample fd given without %AXHVC_FWD_F_LEVEL (or missing with it);
+ * * ``EINVAL`` - a bad @size, unknown flags, non-zero @__reserved, an SPI
+ *   the host GIC does not implement, a per-CPU interrupt (an SGI or a PPI
+ *   such as the timer's or the PMU's), a trigger that does not match the
+ *   line's, or a resample fd given without %AXHVC_FWD_F_LEVEL (or missing
+ *   with it);
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EACCES`` - the line is not granted to the caller (nor is it a GIC SPI
  *   that could be);
  * * ``ENOENT`` - @intid has no route, or @host_irq is no Linux IRQ;
@@ -905,7 +1019,7 @@ struct axhvc_irq_forward {
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
-#define AXHVC_VM_FORWARD_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x19, struct axhvc_irq_forward)
+#define AXHVC_VM_FORWARD_IRQ	_IO(AXHVC_IOCTL_MAGIC, 0x19)
 
 /**
  * define AXHVC_VM_UNFORWARD_IRQ - stop forwarding a host interrupt
@@ -914,35 +1028,44 @@ struct axhvc_irq_forward {
  * AXHVC_VM_FORWARD_IRQ did (@host_irq and %AXHVC_FWD_F_GIC_SPI; @intid and
  * @resamplefd are ignored).
  *
- * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (other flags or
- * reserved), ``ENOENT`` (not forwarded by this VM) or ``EPERM``.
+ * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (a bad @size,
+ * other flags or non-zero @__reserved), ``E2BIG`` (unknown bytes of a bigger
+ * structure are not zero), ``ENOENT`` (not forwarded by this VM) or
+ * ``EPERM``.
  */
-#define AXHVC_VM_UNFORWARD_IRQ	_IOW(AXHVC_IOCTL_MAGIC, 0x1a, struct axhvc_irq_forward)
+#define AXHVC_VM_UNFORWARD_IRQ	_IO(AXHVC_IOCTL_MAGIC, 0x1a)
 
 /**
  * struct axhvc_irq_state - a forwarded host interrupt's history
+ * @size: in: sizeof(struct axhvc_irq_state).
+ * @flags: in: must be 0.
  * @intid: in: the guest INTID the host IRQ is forwarded to.
  * @host_irq: out: the Linux IRQ number.
  * @fired: out: interrupts taken from the host (fetched and handled).
  * @unmasked: out: guest EOIs that unmasked a level-triggered line.
  * @masked: out: 1 while the line waits for the guest's EOI.
- * @reserved: out: 0.
+ * @__reserved: in: must be 0; out: 0.
  */
 struct axhvc_irq_state {
+	__u32 size;
+	__u32 flags;
 	__u32 intid;
 	__u32 host_irq;
 	__u64 fired;
 	__u64 unmasked;
 	__u32 masked;
-	__u32 reserved;
+	__u32 __reserved;
 };
+
+#define AXHVC_IRQ_STATE_SIZE_VER0	40
 
 /**
  * define AXHVC_VM_GET_IRQ_STATE - what a forwarded host interrupt did
  *
- * Return: 0, or -1 with errno set to ``EFAULT``, ``ENOENT`` (no host IRQ is
- * forwarded to @intid) or ``EPERM``.
+ * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (a bad @size,
+ * non-zero flags or @__reserved), ``E2BIG`` (unknown bytes of a bigger structure are not
+ * zero), ``ENOENT`` (no host IRQ is forwarded to @intid) or ``EPERM``.
  */
-#define AXHVC_VM_GET_IRQ_STATE	_IOWR(AXHVC_IOCTL_MAGIC, 0x1b, struct axhvc_irq_state)
+#define AXHVC_VM_GET_IRQ_STATE	_IO(AXHVC_IOCTL_MAGIC, 0x1b)
 
 #endif /* _UAPI_AXHVC_H */

@@ -229,6 +229,8 @@ static int get_vms(int fd, struct axhvc_vm_info **out, unsigned int *nr)
 
 	for (tries = 0; tries < LIST_TRIES; tries++) {
 		memset(&vl, 0, sizeof(vl));
+		vl.size = sizeof(vl);
+		vl.info_size = sizeof(*vms);
 		vl.vms = (unsigned long)vms;
 		vl.nr_vms = room;
 		if (!ioctl(fd, AXHVC_LIST_VMS, &vl)) {
@@ -264,6 +266,8 @@ static int get_channels(int fd, struct chan_snapshot *cs)
 	memset(cs, 0, sizeof(*cs));
 	for (tries = 0; tries < LIST_TRIES; tries++) {
 		memset(&cl, 0, sizeof(cl));
+		cl.size = sizeof(cl);
+		cl.channel_size = sizeof(*cs->chans);
 		cl.channels = (unsigned long)cs->chans;
 		cl.subscribers = (unsigned long)cs->subs;
 		cl.nr_channels = room_c;
@@ -299,10 +303,13 @@ static const char *route_str(const struct axhvc_vm_info *v)
 static int cmd_version(int fd, bool first)
 {
 	struct axhvc_api_version ver;
+	char b1[16], b2[16];
+	__u64 known = 0;
 	unsigned int i;
 	bool any = false;
 
 	memset(&ver, 0, sizeof(ver));
+	ver.size = sizeof(ver);
 	if (ioctl(fd, AXHVC_GET_API_VERSION, &ver))
 		return ioctl_failed("AXHVC_GET_API_VERSION");
 	if (json) {
@@ -314,17 +321,36 @@ static int cmd_version(int fd, bool first)
 			printf("%s\"%s\"", any ? ", " : "", feature_names[i].name);
 			any = true;
 		}
-		printf("], \"feature_bits\": %llu}", (unsigned long long)ver.features);
+		printf("], \"feature_bits\": %llu, ", (unsigned long long)ver.features);
+		printf("\"vm_flags\": %u, \"doorbell_flags\": %u, \"allow_flags\": %u, ",
+		       ver.vm_flags, ver.doorbell_flags, ver.allow_flags);
+		printf("\"fwd_flags\": %u, \"grant_flags\": %u, \"grant_kinds\": %u, ",
+		       ver.fwd_flags, ver.grant_flags, ver.grant_kinds);
+		printf("\"event_types\": %u, \"limits\": {\"mem_regions\": %u, ",
+		       ver.event_types, ver.max_mem_regions);
+		printf("\"allowlist\": %u, \"grants\": %u, \"event_queue\": %u, ",
+		       ver.max_allowlist, ver.max_grants, ver.event_queue_len);
+		printf("\"channels_per_vm\": %u, \"bytes_per_vm\": %llu, \"channel_size\": %llu}}",
+		       ver.max_channels_per_vm, (unsigned long long)ver.max_bytes_per_vm,
+		       (unsigned long long)ver.max_channel_size);
 		return 0;
 	}
 	printf("axhvc API %u, features:", ver.api_version);
-	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
+	for (i = 0; i < ARRAY_SIZE(feature_names); i++) {
+		known |= feature_names[i].bit;
 		if (ver.features & feature_names[i].bit)
 			printf(" %s", feature_names[i].name);
-	if (ver.features & ~AXHVC_FEATURES_ALL)
+	}
+	if (ver.features & ~known)
 		printf(" (unknown bits %#llx)",
-		       (unsigned long long)(ver.features & ~AXHVC_FEATURES_ALL));
+		       (unsigned long long)(ver.features & ~known));
 	printf("\n");
+	printf("limits: %u RAM regions per VM, allowlists of %u ids, %u grants, %u queued events\n",
+	       ver.max_mem_regions, ver.max_allowlist, ver.max_grants,
+	       ver.event_queue_len);
+	printf("channels: %u and %s bytes per VM, each up to %s bytes\n",
+	       ver.max_channels_per_vm, size_str(b1, sizeof(b1), ver.max_bytes_per_vm),
+	       size_str(b2, sizeof(b2), ver.max_channel_size));
 	return 0;
 }
 
@@ -335,6 +361,7 @@ static int cmd_gic(int fd, bool first, bool must)
 	struct axhvc_host_gic gic;
 
 	memset(&gic, 0, sizeof(gic));
+	gic.size = sizeof(gic);
 	if (ioctl(fd, AXHVC_GET_HOST_GIC, &gic)) {
 		if (errno != ENODEV)
 			return ioctl_failed("AXHVC_GET_HOST_GIC");
@@ -651,6 +678,7 @@ static long id_from_file(const char *file, const char *name)
 static int cmd_grant(int fd, bool revoke, int argc, char **argv)
 {
 	struct axhvc_grant g = {
+		.size = sizeof(g),
 		.uid = AXHVC_GRANT_NOBODY, .gid = AXHVC_GRANT_NOBODY,
 		.flags = revoke ? AXHVC_GRANT_F_REVOKE : 0,
 	};
@@ -717,7 +745,7 @@ static void print_help(FILE *f)
 	      "  channels   every IVC channel: publisher, key, size, state, subscribers\n"
 	      "  stats      hypercalls of every VM, by code and by route\n"
 	      "  gic        the host GIC (AXHVC_GET_HOST_GIC)\n"
-	      "  version    the module's API version and features\n"
+	      "  version    the module's API version, features and limits\n"
 	      "  grant {ids|spis} FIRST[-LAST] [--uid USER] [--gid GROUP] [--level]\n"
 	      "             bind VM ids to a user or group, or let them forward\n"
 	      "             host GIC SPIs (level-triggered with --level)\n"

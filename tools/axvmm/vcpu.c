@@ -249,7 +249,7 @@ static int lifecycle_call(struct vcpu *vcpu, __u32 code)
  */
 static int hypercall(struct vcpu *vcpu)
 {
-	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
 	unsigned int i;
 
 	/* Intercept: axhvc served everything but what we asked to decide. */

@@ -105,8 +105,10 @@ static int kvm_create(struct vm *vm)
 static int axhvc_register(struct vm *vm)
 {
 	const struct config *cfg = vm->cfg;
-	struct axhvc_api_version ver = { 0 };
+	struct axhvc_api_version ver = { .size = sizeof(ver) };
 	struct axhvc_vm_config conf = {
+		.size = sizeof(conf),
+		.event_size = sizeof(struct axhvc_event),
 		.vm_id = cfg->id,
 		.ivc_base = cfg->window_base,
 		.ivc_size = cfg->window_size,
@@ -114,8 +116,9 @@ static int axhvc_register(struct vm *vm)
 		.flags = AXHVC_VM_F_LIFECYCLE_TO_VMM,
 	};
 	struct axhvc_mem_region ram = {
+		.size = sizeof(ram),
 		.gpa = RAM_BASE,
-		.size = cfg->mem_size,
+		.memory_size = cfg->mem_size,
 		.uaddr = (__u64)(uintptr_t)vm->ram,
 	};
 	__u64 need = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW;
@@ -302,7 +305,7 @@ static int doorbell_setup(struct vm *vm)
 {
 	unsigned int intid = vm->cfg->doorbell_intid;
 	struct kvm_irqfd irqfd = { .gsi = intid - SPI_FIRST };
-	struct axhvc_doorbell bell = { 0 };
+	struct axhvc_doorbell bell = { .size = sizeof(bell) };
 
 	vm->doorbell_fd = eventfd(0, EFD_CLOEXEC);
 	if (vm->doorbell_fd < 0) {

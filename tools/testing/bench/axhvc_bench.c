@@ -231,12 +231,15 @@ static void bvm_register(struct bvm *b, int axfd, __u64 id, bool intercept,
 			 bool filter, __u64 window)
 {
 	struct axhvc_vm_config conf = {
+		.size = sizeof(conf),
+		.event_size = sizeof(struct axhvc_event),
 		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = window,
 		.flags = intercept ? AXHVC_VM_F_INTERCEPT : 0,
 		.kvm_fd = intercept ? b->vm->fd : 0,
 	};
 	struct axhvc_mem_region ram = {
-		.gpa = b->vm->ram_gpa, .size = b->vm->ram_size,
+		.size = sizeof(ram),
+		.gpa = b->vm->ram_gpa, .memory_size = b->vm->ram_size,
 		.uaddr = (unsigned long)b->vm->ram,
 	};
 
@@ -823,7 +826,7 @@ static void bench_doorbell(struct bvm *p, struct bvm *s)
 			     .unit = "us/irq" };
 	struct row notify = { .name = "HIVCNotify from the other VM (intercept)",
 			      .unit = "us/irq" };
-	struct axhvc_doorbell db = { .eventfd = -1 };
+	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = -1 };
 	__u64 pch, sch;
 	unsigned int r;
 	int efd = eventfd(0, EFD_CLOEXEC);
@@ -887,6 +890,8 @@ static double now_s(void)
 static double churn_rate(int kvm, int axfd)
 {
 	struct axhvc_vm_config conf = {
+		.size = sizeof(conf),
+		.event_size = sizeof(struct axhvc_event),
 		.vm_id = ID_CHURN, .flags = AXHVC_VM_F_INTERCEPT,
 	};
 	double t0 = now_s(), t;

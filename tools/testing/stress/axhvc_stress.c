@@ -102,7 +102,10 @@ FIXTURE_TEARDOWN(stress)
 static long long vm_calls(int axfd, __u64 id, struct axhvc_vm_info *out)
 {
 	struct axhvc_vm_info info[16];
-	struct axhvc_vm_list l = { .vms = (unsigned long)info, .nr_vms = 16 };
+	struct axhvc_vm_list l = {
+		.size = sizeof(l), .info_size = sizeof(info[0]),
+		.vms = (unsigned long)info, .nr_vms = 16,
+	};
 	long long sum = 0;
 	unsigned int i, c;
 
@@ -313,8 +316,11 @@ static bool read_own(int memfd, const void *addr, __u64 *val)
 
 static void reader_pass(struct reader *r, int memfd)
 {
-	struct axhvc_channel_info ch[64];
-	struct axhvc_channel_list l = { .channels = (unsigned long)ch, .nr_channels = 64 };
+	struct axhvc_channel_info ch[64], ci;
+	struct axhvc_channel_list l = {
+		.size = sizeof(l), .info_size = sizeof(ch[0]),
+		.channels = (unsigned long)ch, .nr_channels = 64,
+	};
 	struct axhvc_event ev[8];
 	__u64 subs[8], cnt, h[2];
 	unsigned int i;
@@ -328,8 +334,10 @@ static void reader_pass(struct reader *r, int memfd)
 	r->lists++;
 	for (i = 0; i < l.nr_channels && i < 64; i++) {
 		struct axhvc_channel_state st = {
+			.size = sizeof(st),
 			.publisher = ch[i].publisher, .key = ch[i].key,
 			.subscribers = (unsigned long)subs, .nr_subscribers = 8,
+			.info = (unsigned long)&ci, .info_size = sizeof(ci),
 		};
 		char *at = (char *)r->s->window + ch[i].offset;
 
@@ -352,11 +360,15 @@ static void reader_pass(struct reader *r, int memfd)
 		struct axhvc_host_channel hc[128];
 		__u64 hs[256];
 		struct axhvc_host_channel_list hl = {
+			.size = sizeof(hl), .channel_size = sizeof(struct axhvc_host_channel),
 			.channels = (unsigned long)hc, .subscribers = (unsigned long)hs,
 			.nr_channels = 128, .nr_subscribers = 256,
 		};
 		struct axhvc_vm_info vi[16];
-		struct axhvc_vm_list vl = { .vms = (unsigned long)vi, .nr_vms = 16 };
+		struct axhvc_vm_list vl = {
+			.size = sizeof(vl), .info_size = sizeof(vi[0]),
+			.vms = (unsigned long)vi, .nr_vms = 16,
+		};
 
 		if (ioctl(r->axfd, AXHVC_LIST_ALL_CHANNELS, &hl) && errno != E2BIG)
 			r->errors++;
@@ -879,8 +891,13 @@ struct plain_vm {
 
 static int plain_vm(int axfd, __u64 id, struct plain_vm *p)
 {
-	struct axhvc_vm_config conf = { .vm_id = id, .ivc_base = IVC_BASE, .ivc_size = IVC_SIZE };
-	struct axhvc_mem_region ram = { .gpa = PLAIN_RAM_GPA, .size = 4096 };
+	struct axhvc_vm_config conf = {
+		.size = sizeof(conf), .event_size = sizeof(struct axhvc_event),
+		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = IVC_SIZE,
+	};
+	struct axhvc_mem_region ram = {
+		.size = sizeof(ram), .gpa = PLAIN_RAM_GPA, .memory_size = 4096,
+	};
 
 	p->ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p->ram == MAP_FAILED)
@@ -904,7 +921,7 @@ static void plain_vm_destroy(struct plain_vm *p)
 static __s64 plain_call(struct plain_vm *p, __u64 x0, __u64 x1, __u64 x2,
 			__u64 x3, __u64 x4)
 {
-	struct axhvc_hypercall hc = { .x = { x0, x1, x2, x3, x4 } };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .x = { x0, x1, x2, x3, x4 } };
 
 	if (ioctl(p->fd, AXHVC_VM_HYPERCALL, &hc))
 		return -1000 - errno;
@@ -917,17 +934,25 @@ static __s64 plain_call(struct plain_vm *p, __u64 x0, __u64 x1, __u64 x2,
  */
 static int foreign_attempts(int fd, int *tried)
 {
-	struct axhvc_mem_region ram = { .gpa = 0x80000000ULL, .size = 4096 };
-	struct axhvc_hypercall hc = { .x = { AXHVC_HC_IVC_UNPUBLISH, 5 } };
-	struct axhvc_doorbell db = { .eventfd = -1 };
-	struct axhvc_vm_limits lim = { 0 };
-	struct axhvc_allowlist al = { 0 };
-	struct axhvc_channel_list cl = { 0 };
-	struct axhvc_channel_state cs = { .publisher = 801, .key = 5 };
-	struct axhvc_irq_route rt = { .intid = 40, .eventfd = -1 };
-	struct axhvc_irq irq = { .intid = 40 };
-	struct axhvc_irq_forward fw = { .host_irq = 1, .resamplefd = -1 };
-	struct axhvc_irq_state is = { .intid = 40 };
+	struct axhvc_mem_region ram = {
+		.size = sizeof(ram), .gpa = 0x80000000ULL, .memory_size = 4096,
+	};
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .x = { AXHVC_HC_IVC_UNPUBLISH, 5 } };
+	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = -1 };
+	struct axhvc_vm_limits lim = { .size = sizeof(lim) };
+	struct axhvc_allowlist al = { .size = sizeof(al) };
+	struct axhvc_channel_list cl = {
+		.size = sizeof(cl), .info_size = sizeof(struct axhvc_channel_info),
+	};
+	struct axhvc_channel_info ci;
+	struct axhvc_channel_state cs = {
+		.size = sizeof(cs), .publisher = 801, .key = 5,
+		.info = (unsigned long)&ci, .info_size = sizeof(ci),
+	};
+	struct axhvc_irq_route rt = { .size = sizeof(rt), .intid = 40, .eventfd = -1 };
+	struct axhvc_irq irq = { .size = sizeof(irq), .intid = 40 };
+	struct axhvc_irq_forward fw = { .size = sizeof(fw), .host_irq = 1, .resamplefd = -1 };
+	struct axhvc_irq_state is = { .size = sizeof(is), .intid = 40 };
 	struct axhvc_event ev;
 	const struct {
 		unsigned long cmd;
@@ -1027,7 +1052,7 @@ TEST_F_TIMEOUT(stress, access, STRESS_TIMEOUT)
 	int sv[2], fd, tried = 0, checks = 0;
 	__s64 ret;
 	__u64 allow;
-	struct axhvc_allowlist al = { .ids = (unsigned long)&allow, .nr_ids = 1,
+	struct axhvc_allowlist al = { .size = sizeof(al), .ids = (unsigned long)&allow, .nr_ids = 1,
 				      .flags = AXHVC_ALLOW_F_ENABLE };
 	pid_t pid;
 
@@ -1049,7 +1074,9 @@ TEST_F_TIMEOUT(stress, access, STRESS_TIMEOUT)
 	 * process for the host view.
 	 */
 	if (geteuid()) {
-		struct axhvc_vm_list l = { 0 };
+		struct axhvc_vm_list l = {
+			.size = sizeof(l), .info_size = sizeof(struct axhvc_vm_info),
+		};
 
 		EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &l));
 		EXPECT_EQ(EPERM, errno);
@@ -1062,7 +1089,9 @@ TEST_F_TIMEOUT(stress, access, STRESS_TIMEOUT)
 		ASSERT_LE(0, pid);
 	}
 	if (!pid) {
-		struct axhvc_vm_list l = { 0 };
+		struct axhvc_vm_list l = {
+			.size = sizeof(l), .info_size = sizeof(struct axhvc_vm_info),
+		};
 
 		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(20);

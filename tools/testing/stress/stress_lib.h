@@ -59,7 +59,7 @@ static void rnd_seed(__u64 seed)
 /* How many VMs axhvc has registered (AXHVC_LIST_VMS); -errno on error. */
 static long nr_vms(int axfd)
 {
-	struct axhvc_vm_list l = { 0 };
+	struct axhvc_vm_list l = { .size = sizeof(l), .info_size = sizeof(struct axhvc_vm_info) };
 
 	if (ioctl(axfd, AXHVC_LIST_VMS, &l) && errno != E2BIG)
 		return -errno;
@@ -141,8 +141,10 @@ static void svm_destroy(struct svm *s)
 static int svm_create(struct svm *s, int axfd, __u64 id, unsigned int nr_vcpus,
 		      bool intercept, __u32 flags)
 {
-	struct axhvc_vm_limits lim = { .max_channels = 32, .max_bytes = 1 << 20 };
-	struct axhvc_doorbell db = { 0 };
+	struct axhvc_vm_limits lim = {
+		.size = sizeof(lim), .max_channels = 32, .max_bytes = 1 << 20,
+	};
+	struct axhvc_doorbell db = { .size = sizeof(db) };
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -226,7 +228,7 @@ struct vcpu_job {
 /* The VMM's side of a KVM_EXIT_HYPERCALL. */
 static int job_serve_exit(struct vcpu_job *j)
 {
-	struct axhvc_hypercall hc = { .vcpu_id = j->vcpu->id };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = j->vcpu->id };
 	__u64 x0;
 	int i;
 

@@ -83,8 +83,10 @@ static int run_guest(struct vmm_vcpu *vcpu)
 
 int main(int argc, char **argv)
 {
-	struct axhvc_api_version ver = { 0 };
-	struct axhvc_vm_config conf = { 0 };
+	struct axhvc_api_version ver = { .size = sizeof(ver) };
+	struct axhvc_vm_config conf = {
+		.size = sizeof(conf), .event_size = sizeof(struct axhvc_event),
+	};
 	struct vmm_vm *vm = NULL;
 	int dev = -1, vm_fd = -1;
 	unsigned long long vm_id;

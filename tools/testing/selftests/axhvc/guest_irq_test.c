@@ -61,7 +61,7 @@ static int hc_call(struct __test_metadata *_metadata, struct vmm_vcpu *vcpu,
 	for (;;) {
 		enum vmm_run_result r = vmm_vcpu_run(vcpu);
 		struct kvm_run *run = vcpu->run;
-		struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+		struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
 		unsigned int i;
 
 		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_HYPERCALL) {
@@ -256,7 +256,7 @@ FIXTURE_VARIANT_ADD(ivc_irq, intercept_intid_doorbell) {
 FIXTURE_SETUP(ivc_irq)
 {
 	const char *why = axhvc_open_for_route(&self->axfd, variant->intercept);
-	struct axhvc_doorbell db = { 0 };
+	struct axhvc_doorbell db = { .size = sizeof(db) };
 
 	self->vmfd_a = -1;
 	self->vmfd_b = -1;
@@ -282,11 +282,13 @@ FIXTURE_SETUP(ivc_irq)
 	if (variant->intid_doorbell) {
 		/* The ArchIf way: a route to the INTID, and the INTID as doorbell. */
 		struct axhvc_irq_route route = {
+			.size = sizeof(route),
 			.intid = DOORBELL_INTID, .eventfd = self->efd,
 		};
 
 		ASSERT_EQ(0, ioctl(self->vmfd_b, AXHVC_VM_SET_IRQ_ROUTE, &route));
 		db = (struct axhvc_doorbell){
+			.size = sizeof(db),
 			.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID,
 			.intid = DOORBELL_INTID,
 		};
@@ -411,7 +413,7 @@ FIXTURE(bridge) {
 FIXTURE_SETUP(bridge)
 {
 	const char *why = axhvc_open_for_test(&self->axfd, false);
-	struct axhvc_irq_route route = { .intid = DOORBELL_INTID };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = DOORBELL_INTID };
 
 	self->vmfd = -1;
 	self->efd = -1;
@@ -459,6 +461,7 @@ static int forward(int vmfd, __u32 host_irq, __u32 flags, __u32 intid,
 		   int resamplefd)
 {
 	struct axhvc_irq_forward f = {
+		.size = sizeof(f),
 		.host_irq = host_irq, .flags = flags, .intid = intid,
 		.resamplefd = resamplefd,
 	};
@@ -468,7 +471,7 @@ static int forward(int vmfd, __u32 host_irq, __u32 flags, __u32 intid,
 
 static int unforward(int vmfd, __u32 host_irq, __u32 flags)
 {
-	struct axhvc_irq_forward f = { .host_irq = host_irq, .flags = flags };
+	struct axhvc_irq_forward f = { .size = sizeof(f), .host_irq = host_irq, .flags = flags };
 
 	return ioctl(vmfd, AXHVC_VM_UNFORWARD_IRQ, &f) ? -errno : 0;
 }
@@ -476,6 +479,7 @@ static int unforward(int vmfd, __u32 host_irq, __u32 flags)
 static int irq_state(int vmfd, __u32 intid, struct axhvc_irq_state *st)
 {
 	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
 	st->intid = intid;
 	return ioctl(vmfd, AXHVC_VM_GET_IRQ_STATE, st) ? -errno : 0;
 }
@@ -498,7 +502,7 @@ static int proc_interrupts_irq(const char *what)
 /* hardware_inject_virtual_interrupt(): the guest's handler takes it. */
 TEST_F(bridge, inject_reaches_guest)
 {
-	struct axhvc_irq irq = { .intid = DOORBELL_INTID };
+	struct axhvc_irq irq = { .size = sizeof(irq), .intid = DOORBELL_INTID };
 	struct irq_waiter w;
 
 	ASSERT_TRUE(guest_gic_arm(_metadata, self->vm->vcpus[0], DOORBELL_INTID,
@@ -512,8 +516,8 @@ TEST_F(bridge, inject_reaches_guest)
 
 TEST_F(bridge, inject_rules)
 {
-	struct axhvc_irq_route route = { .intid = 31, .eventfd = self->efd };
-	struct axhvc_irq irq = { .intid = 43 };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = 31, .eventfd = self->efd };
+	struct axhvc_irq irq = { .size = sizeof(irq), .intid = 43 };
 	int closed = eventfd(0, 0);
 
 	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
@@ -529,7 +533,7 @@ TEST_F(bridge, inject_rules)
 	EXPECT_EQ(EINVAL, errno);
 	/* A closed eventfd. */
 	close(closed);
-	route = (struct axhvc_irq_route){ .intid = 43, .eventfd = closed };
+	route = (struct axhvc_irq_route){ .size = sizeof(route), .intid = 43, .eventfd = closed };
 	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
 	EXPECT_EQ(EBADF, errno);
 	route.eventfd = -1;
@@ -540,9 +544,11 @@ TEST_F(bridge, inject_rules)
 	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
 	EXPECT_EQ(EINVAL, errno);
 	/* Removed: gone. */
-	route = (struct axhvc_irq_route){ .intid = DOORBELL_INTID, .eventfd = -1 };
+	route = (struct axhvc_irq_route){
+		.size = sizeof(route), .intid = DOORBELL_INTID, .eventfd = -1,
+	};
 	EXPECT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
-	irq = (struct axhvc_irq){ .intid = DOORBELL_INTID };
+	irq = (struct axhvc_irq){ .size = sizeof(irq), .intid = DOORBELL_INTID };
 	EXPECT_EQ(-1, ioctl(self->vmfd, AXHVC_VM_INJECT_IRQ, &irq));
 	EXPECT_EQ(ENOENT, errno);
 }
@@ -580,7 +586,7 @@ TEST_F(bridge, host_spi_forwarded)
 /* A level-triggered host SPI stays masked until the guest's EOI. */
 TEST_F(bridge, level_spi_unmasked_at_guest_eoi)
 {
-	struct axhvc_irq_route route = { .intid = LEVEL_INTID };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = LEVEL_INTID };
 	struct axhvc_irq_state st;
 	struct kvm_irqfd irqfd = { .gsi = LEVEL_GSI, .flags = KVM_IRQFD_FLAG_RESAMPLE };
 	struct irq_waiter w;
@@ -636,7 +642,7 @@ TEST_F(bridge, level_spi_unmasked_at_guest_eoi)
 TEST_F(bridge, forward_rules)
 {
 	int uart = proc_interrupts_irq("uart-pl011");
-	struct axhvc_host_gic gic = { 0 };
+	struct axhvc_host_gic gic = { .size = sizeof(gic) };
 	int closed = eventfd(0, 0);
 	__u32 nr_spis;
 
@@ -685,7 +691,7 @@ TEST_F(bridge, forward_rules)
 /* Raise DOORBELL_INTID once: through axhvc's route, or KVM's irqfd alone. */
 static int raise_once(struct _test_data_bridge *self, bool axhvc)
 {
-	struct axhvc_irq irq = { .intid = DOORBELL_INTID };
+	struct axhvc_irq irq = { .size = sizeof(irq), .intid = DOORBELL_INTID };
 	const __u64 one = 1;
 
 	if (axhvc)

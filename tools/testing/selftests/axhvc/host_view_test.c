@@ -68,12 +68,14 @@ static int hv_vm_create(struct hv_vm *v, int axfd, __u64 id, __u32 flags,
 FIXTURE_SETUP(hv)
 {
 	struct axhvc_doorbell db = {
+		.size = sizeof(db),
 		.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID, .intid = A_INTID,
 	};
 	struct axhvc_vm_limits lim = {
+		.size = sizeof(lim),
 		.max_channels = A_MAX_CHANNELS, .max_bytes = A_MAX_BYTES,
 	};
-	struct axhvc_irq_route route = { .intid = B_ROUTE_INTID };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = B_ROUTE_INTID };
 	const char *why;
 	int ret;
 
@@ -103,11 +105,12 @@ FIXTURE_SETUP(hv)
 	self->b_route = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->b_db);
 	ASSERT_LE(0, self->b_route);
-	db = (struct axhvc_doorbell){ .eventfd = self->b_db };
+	db = (struct axhvc_doorbell){ .size = sizeof(db), .eventfd = self->b_db };
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_DOORBELL, &db));
 	route.eventfd = self->b_route;
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
 	/* All zero: reads B's limits, the module's defaults. */
+	self->b_lim.size = sizeof(self->b_lim);
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_LIMITS, &self->b_lim));
 }
 
@@ -131,7 +134,7 @@ FIXTURE_TEARDOWN(hv)
 static struct axhvc_vm_info *list_vms(struct __test_metadata *_metadata,
 				      int axfd, unsigned int *nr)
 {
-	struct axhvc_vm_list vl = { 0 };
+	struct axhvc_vm_list vl = { .size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info) };
 	struct axhvc_vm_info *vms;
 
 	if (ioctl(axfd, AXHVC_LIST_VMS, &vl) && errno != E2BIG) {
@@ -171,7 +174,9 @@ struct chans {
 static int list_chans(struct __test_metadata *_metadata, int axfd,
 		      struct chans *cs)
 {
-	struct axhvc_host_channel_list cl = { 0 };
+	struct axhvc_host_channel_list cl = {
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
+	};
 
 	memset(cs, 0, sizeof(*cs));
 	if (ioctl(axfd, AXHVC_LIST_ALL_CHANNELS, &cl) && errno != E2BIG) {
@@ -286,7 +291,7 @@ static void run_guests(struct __test_metadata *_metadata,
 
 TEST_F(hv, feature_bit)
 {
-	struct axhvc_api_version v = { 0 };
+	struct axhvc_api_version v = { .size = sizeof(v) };
 
 	ASSERT_EQ(0, ioctl(self->axfd, AXHVC_GET_API_VERSION, &v));
 	EXPECT_TRUE(v.features & AXHVC_FEATURE_HOST_VIEW);
@@ -370,8 +375,7 @@ TEST_F(hv, vms_and_counters)
 	EXPECT_EQ(0, b->nr_irq_forwards);
 	EXPECT_EQ(1, a->nr_mem_regions);
 	EXPECT_EQ(1, b->nr_mem_regions);
-	EXPECT_EQ(0, a->reserved0);
-	EXPECT_EQ(0, a->reserved[0] | a->reserved[1] | a->reserved[2] | a->reserved[3]);
+	EXPECT_EQ(0, a->__reserved);
 	check_calls(_metadata, a, &none, self->a_intercept);
 	check_calls(_metadata, b, &none, self->intercept);
 	free(vms);
@@ -429,7 +433,7 @@ TEST_F(hv, all_channels)
 	ASSERT_LE(c1->first_subscriber + 2, cs.nr_subs);
 	EXPECT_EQ(ID_B, cs.subs[c1->first_subscriber]);
 	EXPECT_EQ(ID_A, cs.subs[c1->first_subscriber + 1]);
-	EXPECT_EQ(0, c1->reserved);
+	EXPECT_EQ(0, c1->__reserved);
 
 	EXPECT_EQ(8192, c2->size);
 	EXPECT_EQ(AXHVC_CHAN_F_PUBLISHED, c2->flags);
@@ -464,30 +468,50 @@ TEST_F(hv, all_channels)
 
 TEST_F(hv, einval)
 {
-	struct axhvc_host_channel_list cl = { .flags = 1 };
-	struct axhvc_vm_list vl = { .flags = 1 };
+	struct axhvc_host_channel_list cl = {
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
+		.flags = 1,
+	};
+	struct axhvc_vm_list vl = {
+		.size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info),
+		.flags = 1,
+	};
 
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(1, vl.flags);
 	EXPECT_EQ(0, vl.nr_vms) TH_LOG("a refused call must write nothing");
-	vl = (struct axhvc_vm_list){ .reserved = 1ULL << 63 };
+	vl = (struct axhvc_vm_list){ .size = sizeof(vl), .flags = 1U << 31,
+				     .info_size = sizeof(struct axhvc_vm_info) };
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl));
 	EXPECT_EQ(EINVAL, errno);
+	vl = (struct axhvc_vm_list){ .size = sizeof(vl) };
+	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl)) TH_LOG("no info_size");
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, vl.nr_vms);
 
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, &cl));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(0, cl.nr_channels);
-	cl = (struct axhvc_host_channel_list){ .reserved = 1U << 31 };
+	cl = (struct axhvc_host_channel_list){
+		.size = sizeof(cl), .__reserved = 1U << 31,
+		.channel_size = sizeof(struct axhvc_host_channel),
+	};
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, &cl));
+	EXPECT_EQ(EINVAL, errno);
+	cl = (struct axhvc_host_channel_list){ .size = sizeof(cl) };
+	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, &cl))
+		TH_LOG("no channel_size");
 	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(hv, e2big)
 {
-	struct axhvc_host_channel_list cl = { 0 };
+	struct axhvc_host_channel_list cl = {
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
+	};
 	struct axhvc_host_channel chans[8];
-	struct axhvc_vm_list vl = { 0 };
+	struct axhvc_vm_list vl = { .size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info) };
 	struct axhvc_vm_info one;
 	unsigned int need_c, need_s;
 	__u64 subs[8];
@@ -501,7 +525,9 @@ TEST_F(hv, e2big)
 	EXPECT_LE(2, vl.nr_vms);
 	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, one.vm_id);
 	/* No room at all, no array: the count. */
-	vl = (struct axhvc_vm_list){ 0 };
+	vl = (struct axhvc_vm_list){
+		.size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info),
+	};
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl));
 	EXPECT_EQ(E2BIG, errno);
 	EXPECT_LE(2, vl.nr_vms);
@@ -519,6 +545,7 @@ TEST_F(hv, e2big)
 	memset(chans, 0xa5, sizeof(chans));
 	memset(subs, 0xa5, sizeof(subs));
 	cl = (struct axhvc_host_channel_list){
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
 		.channels = (unsigned long)chans, .nr_channels = 8,
 		.subscribers = (unsigned long)subs, .nr_subscribers = need_s - 1,
 	};
@@ -543,9 +570,11 @@ TEST_F(hv, e2big)
 
 TEST_F(hv, efault)
 {
-	struct axhvc_host_channel_list cl = { 0 };
+	struct axhvc_host_channel_list cl = {
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
+	};
 	struct axhvc_host_channel chans[64];
-	struct axhvc_vm_list vl = { 0 };
+	struct axhvc_vm_list vl = { .size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info) };
 	__u64 subs[64];
 	void *ro;
 
@@ -553,9 +582,16 @@ TEST_F(hv, efault)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, NULL));
 	EXPECT_EQ(EFAULT, errno);
-	/* Room enough, but the array is not writable. */
-	ro = mmap(NULL, 65536, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * Room enough, but the array is not writable. The page starts with a
+	 * request for the count alone, for the read-only argument below.
+	 */
+	ro = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
+	*(struct axhvc_vm_list *)ro = (struct axhvc_vm_list){
+		.size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info),
+	};
+	ASSERT_EQ(0, mprotect(ro, 65536, PROT_READ));
 	vl.vms = (unsigned long)ro;
 	vl.nr_vms = 64;
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, &vl));
@@ -566,6 +602,7 @@ TEST_F(hv, efault)
 
 	run_guests(_metadata, self);
 	cl = (struct axhvc_host_channel_list){
+		.size = sizeof(cl), .channel_size = sizeof(struct axhvc_host_channel),
 		.channels = (unsigned long)chans, .nr_channels = 64,
 		.subscribers = (unsigned long)ro, .nr_subscribers = 64,
 	};
@@ -575,7 +612,7 @@ TEST_F(hv, efault)
 	cl.channels = (unsigned long)ro;
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_ALL_CHANNELS, &cl));
 	EXPECT_EQ(EFAULT, errno);
-	/* The argument itself read-only (and zero): no count written back. */
+	/* The argument itself read-only: its count cannot be written back. */
 	EXPECT_EQ(-1, ioctl(self->axfd, AXHVC_LIST_VMS, ro));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(ro, 65536);
@@ -615,9 +652,14 @@ TEST_F(hv, eperm_without_cap_sys_admin)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct axhvc_host_channel_list cl = { 0 };
-		struct axhvc_api_version v = { 0 };
-		struct axhvc_vm_list vl = { 0 };
+		struct axhvc_host_channel_list cl = {
+			.size = sizeof(cl),
+			.channel_size = sizeof(struct axhvc_host_channel),
+		};
+		struct axhvc_api_version v = { .size = sizeof(v) };
+		struct axhvc_vm_list vl = {
+			.size = sizeof(vl), .info_size = sizeof(struct axhvc_vm_info),
+		};
 
 		if (drop_cap(CAP_SYS_ADMIN, false))
 			_exit(2);

@@ -38,9 +38,19 @@ struct hc_result {
 	unsigned int to_vmm;		/* lifecycle calls the VMM decided */
 };
 
+/* The module's API version, features, flags and limits (zeros on error). */
+static inline struct axhvc_api_version axhvc_query(int axfd)
+{
+	struct axhvc_api_version v = { .size = sizeof(v) };
+
+	if (ioctl(axfd, AXHVC_GET_API_VERSION, &v))
+		memset(&v, 0, sizeof(v));
+	return v;
+}
+
 static inline bool intercept_available(int axfd)
 {
-	struct axhvc_api_version v = { 0 };
+	struct axhvc_api_version v = { .size = sizeof(v) };
 
 	return !ioctl(axfd, AXHVC_GET_API_VERSION, &v) &&
 	       (v.features & AXHVC_FEATURE_INTERCEPT);
@@ -109,12 +119,15 @@ static inline int register_vm_window(int axfd, struct vmm_vm *vm, __u64 id,
 				     bool install_filter, __u64 ivc_size)
 {
 	struct axhvc_vm_config conf = {
+		.size = sizeof(conf),
+		.event_size = sizeof(struct axhvc_event),
 		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = ivc_size,
 		.flags = flags | (intercept ? AXHVC_VM_F_INTERCEPT : 0),
 		.kvm_fd = intercept ? vm->fd : 0,
 	};
 	struct axhvc_mem_region ram = {
-		.gpa = vm->ram_gpa, .size = vm->ram_size,
+		.size = sizeof(ram),
+		.gpa = vm->ram_gpa, .memory_size = vm->ram_size,
 		.uaddr = (unsigned long)vm->ram,
 	};
 	int fd;
@@ -154,7 +167,7 @@ static inline int register_vm(int axfd, struct vmm_vm *vm, __u64 id, __u32 flags
 static inline int serve_exit(struct __test_metadata *_metadata, int vmfd,
 			     struct vmm_vcpu *vcpu, struct hc_result *res)
 {
-	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
 	unsigned int i;
 
 	res->hypercall_exits++;

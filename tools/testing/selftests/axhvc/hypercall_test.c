@@ -265,7 +265,7 @@ TEST_F(hc, bad_pointers_are_efault_and_change_nothing)
 /* Set (or with -1 remove) a VM's doorbell. */
 static int set_doorbell(int vmfd, int efd)
 {
-	struct axhvc_doorbell db = { .eventfd = efd };
+	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = efd };
 
 	return ioctl(vmfd, AXHVC_VM_SET_DOORBELL, &db) ? -errno : 0;
 }
@@ -285,9 +285,10 @@ TEST_F(hc, notify_rings_the_doorbell)
 	__u64 base = vmm_guest_alloc(self->vm, 4096), size = base + 8;
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	struct axhvc_doorbell intid_db = {
+		.size = sizeof(intid_db),
 		.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID, .intid = 45,
 	};
-	struct axhvc_irq_route route = { .intid = 45, .eventfd = efd };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = 45, .eventfd = efd };
 	struct hc_result res;
 
 	ASSERT_LE(0, efd);

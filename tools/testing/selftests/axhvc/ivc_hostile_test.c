@@ -269,7 +269,7 @@ static void stalled_vmm(struct __test_metadata *_metadata, int axfd,
 static void other_vmm(struct __test_metadata *_metadata, int axfd,
 		      bool intercept, int up)
 {
-	struct axhvc_doorbell db = { .eventfd = -1 };
+	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = -1 };
 	struct hvm p, s;
 	struct hc_result res;
 	__u64 n;

@@ -336,9 +336,13 @@ TEST_F(ivc, list_and_state)
 {
 	struct axhvc_channel_info info[4];
 	struct axhvc_channel_list cl = {
+		.size = sizeof(cl), .info_size = sizeof(info[0]),
 		.channels = (unsigned long)info, .nr_channels = 1,
 	};
-	struct axhvc_channel_state st = { .publisher = ID_A, .key = 21 };
+	struct axhvc_channel_state st = {
+		.size = sizeof(st), .publisher = ID_A, .key = 21,
+		.info = (unsigned long)&info[3], .info_size = sizeof(info[3]),
+	};
 	__u64 a_gpa, b_gpa, subs[2];
 
 	a_gpa = publish(_metadata, self, 21, 4096);
@@ -372,7 +376,8 @@ TEST_F(ivc, list_and_state)
 	/* One channel's state, with its subscribers. */
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_GET_CHANNEL, &st));
 	EXPECT_EQ(E2BIG, errno);
-	EXPECT_EQ(1, st.info.nr_subscribers);
+	EXPECT_EQ(1, info[3].nr_subscribers);
+	EXPECT_EQ(AXHVC_CHAN_F_PUBLISHER | AXHVC_CHAN_F_PUBLISHED, info[3].flags);
 	st.subscribers = (unsigned long)subs;
 	st.nr_subscribers = 2;
 	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_GET_CHANNEL, &st));
@@ -443,33 +448,38 @@ TEST_F(ivc, events_tell_the_vmm)
 
 TEST_F(ivc, event_queue_overflow_is_reported)
 {
-	struct axhvc_event ev[AXHVC_EVENT_QUEUE_LEN + 2];
+	unsigned int len = axhvc_query(self->axfd).event_queue_len;
+	struct axhvc_event *ev;
 	struct hc_result res;
 	ssize_t n;
 	int i;
 
+	ASSERT_LT(0, len) TH_LOG("no event_queue_len reported");
+	ev = calloc(len + 2, sizeof(*ev));
+	ASSERT_NE(NULL, ev);
 	ASSERT_NE(0, publish(_metadata, self, 41, 4096));
 	/* Each round is two events for A. */
-	for (i = 0; i < AXHVC_EVENT_QUEUE_LEN / 2 + 1; i++) {
+	for (i = 0; i < len / 2 + 1; i++) {
 		ASSERT_NE(0, subscribe(_metadata, self, 41));
 		ASSERT_EQ(0, ON_B(&res, AXHVC_HC_IVC_UNSUBSCRIBE, ID_A, 41));
 	}
 	/* The queued events, then the news that some were lost. */
-	n = read(self->a.vmfd, ev, sizeof(ev));
-	ASSERT_EQ((AXHVC_EVENT_QUEUE_LEN + 1) * sizeof(ev[0]), n);
+	n = read(self->a.vmfd, ev, (len + 2) * sizeof(*ev));
+	ASSERT_EQ((len + 1) * sizeof(ev[0]), n);
 	EXPECT_EQ(AXHVC_EVENT_SUBSCRIBED, ev[0].type);
-	EXPECT_EQ(AXHVC_EVENT_UNSUBSCRIBED, ev[AXHVC_EVENT_QUEUE_LEN - 1].type);
-	EXPECT_EQ(AXHVC_EVENT_OVERFLOW, ev[AXHVC_EVENT_QUEUE_LEN].type);
-	EXPECT_EQ(0, ev[AXHVC_EVENT_QUEUE_LEN].peer);
+	EXPECT_EQ(AXHVC_EVENT_UNSUBSCRIBED, ev[len - 1].type);
+	EXPECT_EQ(AXHVC_EVENT_OVERFLOW, ev[len].type);
+	EXPECT_EQ(0, ev[len].peer);
 	/* Reported once. */
 	ASSERT_EQ(0, fcntl(self->a.vmfd, F_SETFL, O_NONBLOCK));
-	EXPECT_EQ(-1, read(self->a.vmfd, ev, sizeof(ev)));
+	EXPECT_EQ(-1, read(self->a.vmfd, ev, (len + 2) * sizeof(*ev)));
 	EXPECT_EQ(EAGAIN, errno);
+	free(ev);
 }
 
 TEST_F(ivc, quotas)
 {
-	struct axhvc_vm_limits lim = { .max_channels = 2 };
+	struct axhvc_vm_limits lim = { .size = sizeof(lim), .max_channels = 2 };
 	struct hc_result res;
 
 	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
@@ -490,30 +500,30 @@ TEST_F(ivc, quotas)
 	ASSERT_NE(0, publish(_metadata, self, 3, 4096));
 
 	/* Bytes: B may hold 8 KiB. */
-	lim = (struct axhvc_vm_limits){ .max_bytes = 8192 };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim), .max_bytes = 8192 };
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	EXPECT_EQ(8192, lim.max_bytes);
-	lim = (struct axhvc_vm_limits){ .max_channels = 8 };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim), .max_channels = 8 };
 	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	ASSERT_NE(0, publish(_metadata, self, 4, 3 * 4096));
 	/* Lowering below what the VM holds is fine: it keeps what it has. */
-	lim = (struct axhvc_vm_limits){ .max_channels = 1 };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim), .max_channels = 1 };
 	EXPECT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	EXPECT_EQ(3, lim.nr_channels);
 	EXPECT_EQ((__u64)-ENOSPC, ON_B(&res, AXHVC_HC_IVC_SUBSCRIBE, ID_A, 4,
 				       B_PTR(0), B_PTR(1)));
 	EXPECT_NE(0, subscribe(_metadata, self, 1));
 	EXPECT_NE(0, subscribe(_metadata, self, 3));
-	lim = (struct axhvc_vm_limits){ 0 };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim) };
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	EXPECT_EQ(2, lim.nr_channels);
 	EXPECT_EQ(8192, lim.bytes);
 
 	/* Above the module's limits, or junk: EINVAL. */
-	lim = (struct axhvc_vm_limits){ .max_channels = ~0U };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim), .max_channels = ~0U };
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	EXPECT_EQ(EINVAL, errno);
-	lim = (struct axhvc_vm_limits){ .flags = 1 };
+	lim = (struct axhvc_vm_limits){ .size = sizeof(lim), .flags = 1 };
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
 	EXPECT_EQ(EINVAL, errno);
 }
@@ -527,7 +537,7 @@ TEST_F(ivc, quotas)
 TEST_F(ivc, unwritable_result_undoes_the_call)
 {
 	struct pollfd p = { .fd = self->a.vmfd, .events = POLLIN };
-	struct axhvc_vm_limits lim = { 0 };
+	struct axhvc_vm_limits lim = { .size = sizeof(lim) };
 	__u64 ro = vmm_guest_alloc(self->b.vm, 4096);
 	struct hc_result res;
 	__u64 *ro_val;
@@ -561,6 +571,7 @@ TEST_F(ivc, allowlist)
 {
 	__u64 others[] = { 7, 3 }, with_b[] = { 9, ID_B };
 	struct axhvc_allowlist al = {
+		.size = sizeof(al),
 		.ids = (unsigned long)others, .nr_ids = 2,
 		.flags = AXHVC_ALLOW_F_ENABLE,
 	};
@@ -586,20 +597,23 @@ TEST_F(ivc, allowlist)
 	EXPECT_EQ((__u64)-EACCES, ON_B(&res, AXHVC_HC_IVC_SUBSCRIBE, ID_A, 51,
 				       B_PTR(0), B_PTR(1)));
 	/* Off: everybody. */
-	al = (struct axhvc_allowlist){ 0 };
+	al = (struct axhvc_allowlist){ .size = sizeof(al) };
 	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_ALLOWLIST, &al));
 	EXPECT_NE(0, subscribe(_metadata, self, 51));
 
 	/* Rules. */
-	al = (struct axhvc_allowlist){ .nr_ids = 1 };
+	al = (struct axhvc_allowlist){ .size = sizeof(al), .nr_ids = 1 };
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_SET_ALLOWLIST, &al));
 	EXPECT_EQ(EINVAL, errno);
-	al = (struct axhvc_allowlist){ .flags = AXHVC_ALLOW_F_ENABLE,
-				       .nr_ids = AXHVC_MAX_ALLOWLIST + 1 };
+	al = (struct axhvc_allowlist){
+		.size = sizeof(al), .flags = AXHVC_ALLOW_F_ENABLE,
+		.nr_ids = axhvc_query(self->axfd).max_allowlist + 1,
+	};
+	EXPECT_LT(1, al.nr_ids);
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_SET_ALLOWLIST, &al));
 	EXPECT_EQ(E2BIG, errno);
-	al = (struct axhvc_allowlist){ .flags = AXHVC_ALLOW_F_ENABLE, .nr_ids = 1,
-				       .ids = 8 };
+	al = (struct axhvc_allowlist){ .size = sizeof(al), .flags = AXHVC_ALLOW_F_ENABLE,
+				       .nr_ids = 1, .ids = 8 };
 	EXPECT_EQ(-1, ioctl(self->a.vmfd, AXHVC_VM_SET_ALLOWLIST, &al));
 	EXPECT_EQ(EFAULT, errno);
 }

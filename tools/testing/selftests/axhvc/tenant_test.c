@@ -66,9 +66,11 @@ struct tvm {
 static int tvm_create(int axfd, __u64 id, struct tvm *v)
 {
 	struct axhvc_vm_config conf = {
+		.size = sizeof(conf),
+		.event_size = sizeof(struct axhvc_event),
 		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = IVC_SIZE,
 	};
-	struct axhvc_mem_region r = { .gpa = RAM_GPA, .size = RAM_SIZE };
+	struct axhvc_mem_region r = { .size = sizeof(r), .gpa = RAM_GPA, .memory_size = RAM_SIZE };
 
 	v->fd = -1;
 	v->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
@@ -94,7 +96,7 @@ static void tvm_destroy(struct tvm *v)
 static __s64 tvm_call(struct tvm *v, __u64 x0, __u64 x1, __u64 x2, __u64 x3,
 		      __u64 x4)
 {
-	struct axhvc_hypercall hc = { .x = { x0, x1, x2, x3, x4 } };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .x = { x0, x1, x2, x3, x4 } };
 
 	if (ioctl(v->fd, AXHVC_VM_HYPERCALL, &hc))
 		return -1000 - errno;
@@ -115,6 +117,7 @@ static __s64 tvm_subscribe(struct tvm *v, __u64 pub, __u64 key)
 static int set_allowlist(struct tvm *v, const __u64 *ids, __u32 nr)
 {
 	struct axhvc_allowlist al = {
+		.size = sizeof(al),
 		.ids = (__u64)(unsigned long)ids, .nr_ids = nr,
 		.flags = AXHVC_ALLOW_F_ENABLE,
 	};
@@ -126,6 +129,7 @@ static int grant(int axfd, __u32 kind, __u32 flags, __u64 first, __u64 last,
 		 __u32 uid, __u32 gid)
 {
 	struct axhvc_grant g = {
+		.size = sizeof(g),
 		.kind = kind, .flags = flags, .first = first, .last = last,
 		.uid = uid, .gid = gid,
 	};
@@ -256,7 +260,7 @@ struct fwd_vm {
 
 static int fwd_vm_create(int axfd, __u64 id, struct fwd_vm *f)
 {
-	struct axhvc_irq_route route = { .intid = ROUTE_INTID };
+	struct axhvc_irq_route route = { .size = sizeof(route), .intid = ROUTE_INTID };
 	int ret = tvm_create(axfd, id, &f->v);
 
 	f->efd = -1;
@@ -279,6 +283,7 @@ static void fwd_vm_destroy(struct fwd_vm *f)
 static int forward(struct fwd_vm *f, __u32 host_irq, __u32 flags, int resamplefd)
 {
 	struct axhvc_irq_forward fw = {
+		.size = sizeof(fw),
 		.host_irq = host_irq, .flags = flags, .intid = ROUTE_INTID,
 		.resamplefd = resamplefd,
 	};
@@ -288,7 +293,7 @@ static int forward(struct fwd_vm *f, __u32 host_irq, __u32 flags, int resamplefd
 
 static int unforward(struct fwd_vm *f, __u32 host_irq, __u32 flags)
 {
-	struct axhvc_irq_forward fw = { .host_irq = host_irq, .flags = flags };
+	struct axhvc_irq_forward fw = { .size = sizeof(fw), .host_irq = host_irq, .flags = flags };
 
 	return ioctl(f->v.fd, AXHVC_VM_UNFORWARD_IRQ, &fw) ? -errno : 0;
 }
@@ -298,8 +303,8 @@ TEST(grant_rules)
 {
 	int axfd = open_dev(_metadata);
 	const __u32 ids = AXHVC_GRANT_VM_IDS, spis = AXHVC_GRANT_GIC_SPIS;
-	struct axhvc_grant g = { .kind = ids, .first = 1, .last = 1, .uid = 1,
-				 .reserved = 1 };
+	struct axhvc_grant g = { .size = sizeof(g), .kind = ids, .first = 1, .last = 1,
+				 .uid = 1, .__reserved = 1 };
 
 	ASSERT_LE(0, axfd) TH_LOG("cannot open " AXHVC_DEV ": %s", strerror(errno));
 	if (!is_root()) {
@@ -419,7 +424,10 @@ TEST(allowlist_names_a_tenant)
 /* A VM created with the id of one just closed finds nothing of it. */
 TEST(recreated_id_finds_nothing)
 {
-	struct axhvc_channel_list cl = { .nr_channels = 0 };
+	struct axhvc_channel_list cl = {
+		.size = sizeof(cl), .info_size = sizeof(struct axhvc_channel_info),
+		.nr_channels = 0,
+	};
 	int axfd = open_dev(_metadata);
 	struct tvm v;
 	int i;
@@ -652,7 +660,9 @@ TEST(unforward_keeps_mapping)
  */
 TEST(unforward_matches_like_with_like)
 {
-	struct axhvc_irq_state st = { .intid = ROUTE_INTID, .reserved = 0xdead };
+	struct axhvc_irq_state st = {
+		.size = sizeof(st), .intid = ROUTE_INTID, .__reserved = 0xdead,
+	};
 	int axfd = open_dev(_metadata);
 	struct fwd_vm f;
 
@@ -664,8 +674,11 @@ TEST(unforward_matches_like_with_like)
 	ASSERT_EQ(0, fwd_vm_create(axfd, 45, &f));
 	/* Map the SPI, learn its Linux IRQ, and forward it by that number. */
 	ASSERT_EQ(0, forward(&f, SPI_LINUX, AXHVC_FWD_F_GIC_SPI, -1));
+	EXPECT_EQ(-1, ioctl(f.v.fd, AXHVC_VM_GET_IRQ_STATE, &st));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("GET_IRQ_STATE took a non-zero __reserved");
+	st.__reserved = 0;
 	ASSERT_EQ(0, ioctl(f.v.fd, AXHVC_VM_GET_IRQ_STATE, &st));
-	EXPECT_EQ(0, st.reserved) TH_LOG("GET_IRQ_STATE echoed the caller's reserved");
+	EXPECT_EQ(0, st.__reserved);
 	ASSERT_EQ(0, unforward(&f, SPI_LINUX, AXHVC_FWD_F_GIC_SPI));
 	ASSERT_EQ(0, forward(&f, st.host_irq, 0, -1));
 	EXPECT_EQ(-ENOENT, unforward(&f, 0xffffffff, AXHVC_FWD_F_GIC_SPI));

@@ -8,7 +8,7 @@
 
 int axhvc_forward_exit(struct vmm_vcpu *vcpu, void *opaque)
 {
-	struct axhvc_hypercall hc = { .vcpu_id = vcpu->id };
+	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
 	int *vmfd = opaque;
 	unsigned int i;
 
