@@ -169,11 +169,11 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	 * may wait on its VMM's memory for as long as that memory makes it
 	 * (userfaultfd), and only this VM's unbinding may wait for it.
 	 */
-	rcu_read_lock();
+	rcu_read_lock_sched();	/* an RCU reader, without a call to one */
 	vm = axhvc_kvm_lookup(vcpu->kvm);
 	if (vm)
 		atomic_inc(&vm->intercept_calls);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	if (!vm) {
 		/* Unbound since the callback looked: answer as KVM does unfiltered. */
 		vcpu_set_reg(vcpu, 0, SMCCC_RET_NOT_SUPPORTED);
