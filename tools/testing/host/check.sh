@@ -54,6 +54,20 @@ no_findings()
 	! grep -E 'warning:|error:' "$log"
 }
 
+# count_host NAME EXPECTED... - count what host NAME's console
+# ($out/NAME.log) says of the test programs EXPECTED.
+count_host()
+{
+	local name=$1 p f s
+	shift
+	python3 "$host/parse-results.py" "$out/$name.log" "$name" "$@" >"$out/$name.results"
+	sed '$d' "$out/$name.results"
+	read -r p f s < <(tail -n 1 "$out/$name.results")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
 "$host/fetch-source.sh" || die "cannot unpack linux-source"
 src_files=$(cd "$top" && git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 mod_files=$(cd "$top" && ls ./*.c ./*.h include/uapi/*.h)
@@ -140,12 +154,7 @@ for kernel in ${AXHVC_KERNELS:-stock debug stock61}; do
 	grep -E '^(axhvc-host:|TAP|KTAP|ok |not ok |#|1\.\.|    (ok|not ok|#|KTAP|1\.\.))' \
 		"$out/$kernel.log" | sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
 		sed "s/^/[$kernel] /"
-	python3 "$host/parse-results.py" "$out/$kernel.log" "$kernel" $expected >"$out/$kernel.results"
-	sed '$d' "$out/$kernel.results"
-	read -r p f s < <(tail -n 1 "$out/$kernel.results")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
+	count_host "$kernel" $expected
 done
 
 # A GICv2 host: the stock kernel booted with gic-version=2 (KVM offers only a
@@ -166,13 +175,7 @@ if [ "${AXHVC_GICV2:-1}" = 1 ]; then
 		grep -E '^(axhvc-host:|TAP|ok |not ok |#|1\.\.)' "$out/stock-gicv2.log" |
 			sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
 			sed "s/^/[stock-gicv2] /"
-		python3 "$host/parse-results.py" "$out/stock-gicv2.log" stock-gicv2 \
-			$gicv2_tests >"$out/stock-gicv2.results"
-		sed '$d' "$out/stock-gicv2.results"
-		read -r p f s < <(tail -n 1 "$out/stock-gicv2.results")
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
+		count_host stock-gicv2 $gicv2_tests
 	else
 		result "stock-gicv2: module build" 1 "$out/stock-gicv2-build.log"
 	fi
