@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * axhvc: every difference between the kernels axhvc builds against, in one
- * place. The rest of the module is written against the newest API (Linux
- * 6.12); each shim below gives an older kernel that API and names the
- * upstream change that introduced it. Tested: Debian bookworm's 6.1 and its
- * 6.12 backport (see Documentation/compat.rst).
- *
- * Where a kernel's headers can tell (a macro exists or not) the shim tests
- * that, so that a stable or distribution backport is picked up; otherwise
- * it tests the kernel's version with AXHVC_KERNEL_BEFORE().
+ * axhvc: every difference between the kernels axhvc builds against. The
+ * module is written against Linux 6.12; each shim gives an older kernel that
+ * API and names the upstream change (Documentation/compat.rst). A shim tests
+ * a macro where one tells, so that backports are picked up, else the version.
  */
 #ifndef _AXHVC_COMPAT_H
 #define _AXHVC_COMPAT_H
@@ -28,10 +23,8 @@
 	 (major) * 256 + (minor))
 
 /*
- * 1. KVM/arm64's SMCCC handler, the target of the in-kernel intercept, was
- * kvm_hvc_call_handler() until v6.4 renamed it kvm_smccc_call_handler()
- * ("KVM: arm64: Rename SMC/HVC call handler to reflect reality", part of
- * the SMCCC filter series). Same prototype and return convention.
+ * 1. The intercept's target, KVM/arm64's SMCCC handler, was renamed in v6.4
+ * ("KVM: arm64: Rename SMC/HVC call handler to reflect reality").
  */
 #if !AXHVC_KERNEL_BEFORE(6, 4)
 #define AXHVC_INTERCEPT_TARGET	"kvm_smccc_call_handler"
@@ -40,11 +33,9 @@
 #endif
 
 /*
- * 2. KVM's SMCCC filter (KVM_ARM_VM_SMCCC_FILTER with
- * KVM_SMCCC_FILTER_FWD_TO_USER), which the forwarded route needs, came in
- * v6.4 ("KVM: arm64: Introduce support for userspace SMCCC filtering").
- * Before it KVM answers the codes 0..7 itself and never exits to the VMM,
- * so only the intercept route exists there.
+ * 2. KVM's SMCCC filter, which the forwarded route needs, came in v6.4
+ * ("KVM: arm64: Introduce support for userspace SMCCC filtering"); before,
+ * only the intercept route exists.
  */
 #if !AXHVC_KERNEL_BEFORE(6, 4)
 #define AXHVC_HAVE_SMCCC_FILTER	1
@@ -53,12 +44,9 @@
 #endif
 
 /*
- * 3. The intercept redirects KVM's handler from an ftrace callback. arm64
- * moved from DYNAMIC_FTRACE_WITH_REGS to DYNAMIC_FTRACE_WITH_ARGS in v6.2
- * ("ftrace: arm64: move from REGS to ARGS"): since then the callback reads
- * arguments and sets the PC through struct ftrace_regs; before, the ops must
- * ask for FTRACE_OPS_FL_SAVE_REGS (IPMODIFY needs a full pt_regs there) and
- * the callback works on that pt_regs.
+ * 3. arm64 moved the intercept's ftrace callback from WITH_REGS to WITH_ARGS
+ * in v6.2 ("ftrace: arm64: move from REGS to ARGS"); before, IPMODIFY needs
+ * FTRACE_OPS_FL_SAVE_REGS and the callback works on that pt_regs.
  */
 #if IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
 #define AXHVC_HAVE_FTRACE_IPMODIFY	1
@@ -95,7 +83,7 @@ static __always_inline void axhvc_fregs_set_ip(struct ftrace_regs *fregs,
 
 /*
  * 4. eventfd_signal() lost its count argument in v6.8 ("eventfd: simplify
- * eventfd_signal()"): axhvc_eventfd_signal() adds one on every kernel.
+ * eventfd_signal()").
  */
 static inline void axhvc_eventfd_signal(struct eventfd_ctx *ctx)
 {
@@ -108,8 +96,7 @@ static inline void axhvc_eventfd_signal(struct eventfd_ctx *ctx)
 
 /*
  * 5. fd_file() and fd_empty() came in v6.12 ("introduce fd_file(), convert
- * all accessors to it." and "struct fd: representation change"); before,
- * struct fd had a plain ->file.
+ * all accessors to it.").
  */
 #ifndef fd_file
 #define fd_file(f)	((f).file)
@@ -117,8 +104,8 @@ static inline void axhvc_eventfd_signal(struct eventfd_ctx *ctx)
 #endif
 
 /*
- * 6. vm_flags_set() and friends came in v6.3 ("mm: introduce vma->vm_flags
- * wrapper functions"), when vm_flags became read-only for everyone else.
+ * 6. vm_flags_mod() came in v6.3 ("mm: introduce vma->vm_flags wrapper
+ * functions").
  */
 #if AXHVC_KERNEL_BEFORE(6, 3)
 static inline void vm_flags_mod(struct vm_area_struct *vma,
@@ -130,12 +117,9 @@ static inline void vm_flags_mod(struct vm_area_struct *vma,
 
 /*
  * 7. Each VM fd needs an inode of its own (unmap_mapping_range() works per
- * address_space). anon_inode_create_getfile() gives one since v6.7/6.8 (its
- * rename from anon_inode_getfile_secure() and export, "fs: Rename
- * anon_inode_getfile_secure() and anon_inode_getfd_secure()", for KVM's
- * guest_memfd; taken from v6.8 on, where it is certainly exported). Before,
- * axhvc_compat.c makes the inode on a small pseudo file system of its own,
- * as DRM does; axhvc_anon_inode_release() drops the file's hold on it.
+ * address_space): anon_inode_create_getfile() is exported from v6.8 ("fs:
+ * Rename anon_inode_getfile_secure() and anon_inode_getfd_secure()").
+ * Before, axhvc_compat.c makes one on a pseudo file system, as DRM does.
  */
 #if !AXHVC_KERNEL_BEFORE(6, 8)
 static inline void axhvc_anon_inode_release(void)
@@ -152,11 +136,8 @@ void axhvc_anon_inode_release(void);
 #endif
 
 /*
- * 8. DEFINE_RES_MEM() became a compound literal ("(struct resource)
- * { ... }") upstream after v6.1, so that a resource can be assigned from it;
- * in v6.1 it is a bare initializer. Below v6.12 (the release we know has
- * the new form) it is made a call of a function that returns the resource,
- * which is right whichever form the kernel has.
+ * 8. DEFINE_RES_MEM() became a compound literal after v6.1; below v6.12 (the
+ * release known to have it) it becomes a call, right for either form.
  */
 #if AXHVC_KERNEL_BEFORE(6, 12)
 static inline struct resource axhvc_define_res_mem(resource_size_t start,
@@ -173,12 +154,10 @@ static inline struct resource axhvc_define_res_mem(resource_size_t start,
 
 /*
  * 9. mtree_alloc_range() was reimplemented on mas_empty_area() in v6.5
- * ("maple_tree: rework mtree_alloc_{range,rrange}()"). Before, on an empty
- * tree it stored the entry over the whole [min, max - size] range and
- * returned a pivot (a positive number), not 0 and the start. The shim is
- * the v6.5 algorithm on what v6.1 exports; callers serialise allocations
- * (axhvc_window.c holds the window lock), so the gap found stays free while
- * mas_store_gfp() may drop the tree's spinlock to allocate nodes.
+ * ("maple_tree: rework mtree_alloc_{range,rrange}()"); before, on an empty
+ * tree it returned a pivot, not 0 and the start. The shim is the v6.5
+ * algorithm; the window lock keeps the gap free while mas_store_gfp() may
+ * drop the tree's lock to allocate.
  */
 #if AXHVC_KERNEL_BEFORE(6, 5)
 static inline int axhvc_mtree_alloc_range(struct maple_tree *mt,

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * axhvc: internal declarations shared by the module's files and its KUnit
- * suite.
- */
+/* axhvc: internal declarations shared by the module's files and KUnit. */
 #ifndef _AXHVC_DRV_H
 #define _AXHVC_DRV_H
 
@@ -46,59 +43,43 @@ enum axhvc_route {
 /**
  * struct axhvc_vm - an AxVisor VM registered by its VMM
  *
- * Each field is written by one file only, its owner; others read it (or
- * call the owner). Set by axhvc_vm.c at creation, then fixed:
- *
+ * Each field is written only by its owner's file. Set by axhvc_vm.c at
+ * creation, then fixed:
  * @vm_id: the VM's AxVisor id; the key of the VM registry.
  * @flags: AXHVC_VM_F_* flags.
  * @ivc_base: guest-physical base of the IVC window.
  * @ivc_size: size of the IVC window (0: none).
- * @event_size: the size of each event read() returns, the VMM's
- *	&struct axhvc_vm_config.event_size.
- * @mm: the creating process's mm (grabbed, not pinned): only that process
- *	issues the VM's ioctls, and guest memory is reached through it.
+ * @event_size: the size of each event read() returns (VMM-chosen).
+ * @mm: the creating process's mm (grabbed): only it issues the VM's ioctls.
  * @owner: the creating process (its thread group), for the host view.
- * @owner_uid: the creator's effective uid: allowlists trust VMs of the
- *	publisher's own user (axhvc_ivc.c).
- * @id_bound: @vm_id is the creator's by the administrator's grant (or the
- *	creator is the administrator), so an allowlist naming it names this
- *	tenant (axhvc_grant.c).
+ * @owner_uid: the creator's euid: allowlists trust the publisher's own user.
+ * @id_bound: @vm_id is the creator's by grant (or the creator is the
+ *	administrator), so an allowlist naming it names this tenant.
  * @kvm: with %AXHVC_VM_F_INTERCEPT, the KVM VM (a reference is held).
- * @refs: references to the VM: its fd's, and the host view's while it
- *	looks. The last one frees it (axhvc_vm_put()).
+ * @refs: the VM fd's reference and the host view's while it looks.
  *
  * axhvc_hypercall.c's:
- *
- * @hc_calls: hypercalls served, by route and code; counted without a lock
- *	on the hypercall path (one atomic increment per call).
+ * @hc_calls: hypercalls served, by route and code (atomic, no lock).
  * @hc_errors: hypercalls that returned an error to the guest.
  * @debug_rs: rate limit of this VM's HyperVisorDebug log lines.
  *
  * axhvc_kvm.c's:
- *
  * @kvm_node: in the table of bound VMs, while bound.
- * @intercept_calls: intercepted calls of this VM in flight; unbinding the
- *	VM waits for none.
+ * @intercept_calls: intercepted calls in flight; unbinding waits for none.
  *
  * axhvc_guest.c's:
- *
  * @regions_lock: serialises additions to @regions.
- * @nr_regions: how many entries of @regions are valid. Written with release
- *	semantics under @regions_lock and read with acquire semantics without
- *	it: a published region never changes.
- * @regions: the guest RAM regions, see &struct axhvc_mem_region.
+ * @nr_regions: valid entries of @regions; store-release under @regions_lock,
+ *	load-acquire without it: a published region never changes.
+ * @regions: the guest RAM regions.
  *
  * axhvc_window.c's:
- *
- * @window_lock: protects @ivc_window and @window_mapping, and keeps the
- *	pages a range shows alive while a fault maps them.
- * @ivc_window: the IVC window's allocations, by window page: each range
- *	maps to the array of pages it shows.
- * @window_mapping: the address space of the VM fd's own inode, whose
- *	mappings are the VMM's views of the window; NULL until the fd exists.
+ * @window_lock: protects @ivc_window and @window_mapping, and keeps a
+ *	range's pages alive while a fault maps them.
+ * @ivc_window: the window's ranges, by page; each maps to its page array.
+ * @window_mapping: the VM fd's own address space; NULL until the fd exists.
  *
  * axhvc_ivc.c's, under its registry lock:
- *
  * @ivc_maps: the VM's channel mappings, published and subscribed.
  * @ivc_nr_channels: how many mappings the VM holds.
  * @ivc_bytes: their size in bytes.
@@ -106,11 +87,9 @@ enum axhvc_route {
  * @ivc_max_bytes: limit of @ivc_bytes.
  * @ivc_allow: who may subscribe to the VM's channels, NULL for everyone.
  * @doorbell: what HIVCNotify aimed at this VM signals, or NULL.
- * @doorbell_intid: without @doorbell, the guest INTID HIVCNotify raises
- *	through its route (vgic_bridge_irq.c), or 0.
+ * @doorbell_intid: else the guest INTID HIVCNotify raises, or 0.
  *
- * axhvc_ivc.c's, the channel events read from the VM fd (ivc_chardev.c):
- *
+ * axhvc_ivc.c's, the channel events read from the VM fd:
  * @events_lock: protects @events, @ev_head, @ev_count and @ev_lost.
  * @events_wq: readers and pollers of the VM fd wait here for events.
  * @events: queued channel events, a ring of @ev_count starting at @ev_head.
@@ -119,7 +98,6 @@ enum axhvc_route {
  * @ev_lost: events were dropped since the queue was last drained.
  *
  * vgic_bridge_irq.c's:
- *
  * @irq_lock: protects @irq_routes and the forwards hanging off it.
  * @irq_routes: guest INTID -> how to raise it, and the host IRQ forwarded.
  */
@@ -171,11 +149,7 @@ struct axhvc_vm {
 	struct xarray irq_routes;
 };
 
-/*
- * The files, top to bottom (Documentation/overview.rst, "Layers"): each
- * calls only into the files below it. axhvc_main.c is the top; it declares
- * nothing for others.
- */
+/* The files, top to bottom (Documentation/overview.rst, "Layers"). */
 
 /* axhvc_host.c */
 long axhvc_list_vms(struct axhvc_vm_list __user *ulist);
@@ -220,19 +194,12 @@ struct axhvc_call {
 	enum axhvc_route route;
 };
 
-/*
- * Dispatcher verdicts: the guest's x0 is set from the result; the call is
- * the VMM's to decide (a lifecycle call it asked for); or x0 is no AxVisor
- * hypercall at all.
- */
+/* Dispatcher verdicts: x0 = result; the VMM's to decide; not AxVisor's. */
 #define AXHVC_CALL_DONE		0
 #define AXHVC_CALL_TO_VMM	1
 #define AXHVC_CALL_NOT_OURS	2
 
-/*
- * Is x0 an AxVisor hypercall code? The dispatcher's own range check, inline
- * for the intercept's ftrace callback, which may call nothing traceable.
- */
+/* The dispatcher's range check, inline for the intercept's ftrace callback. */
 static __always_inline bool axhvc_hc_is_axvisor(u64 x0)
 {
 	return (u32)x0 < AXHVC_HC_COUNT;
@@ -274,10 +241,7 @@ void axhvc_ivc_limits(u32 *max_channels, u64 *max_bytes, u64 *max_chan_size);
 int axhvc_ivc_init(void);
 void axhvc_ivc_exit(void);
 
-/*
- * Hands a new mapping's GPA and size to whoever asked for it (the guest, or
- * a KUnit test), under the registry lock; an error undoes the call.
- */
+/* Hands a new mapping's GPA and size to the guest or KUnit; error undoes. */
 typedef int (*axhvc_ivc_report_t)(struct axhvc_vm *vm, u64 gpa, u64 size,
 				  void *ctx);
 
@@ -351,11 +315,9 @@ void axhvc_guest_destroy(struct axhvc_vm *vm);
 int axhvc_guest_add_region(struct axhvc_vm *vm, const struct axhvc_mem_region *r);
 unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm);
 /*
- * axhvc_guest_u64_ptr() - the VMM's address of the u64 at @gpa, or NULL when
- * @gpa is unaligned or not inside a registered RAM region, or when the caller
- * is not in the VMM's address space. Inline: a failing hypercall checks its
- * pointers with it before anything else, and that is the common case to keep
- * cheap (a guest polling for a channel not yet published).
+ * The VMM's address of the aligned u64 at @gpa in a RAM region, or NULL (also
+ * outside the VMM's mm). Inline: a guest polling for a channel not yet
+ * published checks its pointers with it first, and that must stay cheap.
  */
 static inline u64 __user *axhvc_guest_u64_ptr(const struct axhvc_vm *vm, u64 gpa)
 {

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest memory: the RAM regions a VMM registers (AXHVC_VM_ADD_MEM_REGION)
- * and the access that hypercall pointer arguments need. The bottom of the
- * module: it calls into no other file of it.
- *
- * Guest memory is reached through the VMM's own mapping of guest RAM, in
- * the VMM's context (the forwarded ioctl or the intercepting vCPU thread):
- * its pages are pinned first, holding no lock, so that they can then be read
- * and written under one.
+ * Guest memory: the RAM regions a VMM registers (AXHVC_VM_ADD_MEM_REGION),
+ * reached through the VMM's own mapping in the VMM's context (forwarded
+ * ioctl or intercepting vCPU thread), pinned holding no lock so that it can
+ * then be read and written under one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -103,7 +99,6 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_guest_add_region);
 /**
  * axhvc_guest_nr_regions() - how many RAM regions a VM has (host view)
  * @vm: the VM
- *
  * Return: the number of regions registered.
  */
 unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm)
@@ -119,10 +114,9 @@ unsigned int axhvc_guest_nr_regions(const struct axhvc_vm *vm)
  * @g: out: the pinned u64, for axhvc_guest_u64_get()/_set(), until
  *	axhvc_guest_unpin_u64()
  *
- * Faults the page in, writable, and pins it (short-term), so that later
- * accesses cannot fault or sleep: they may then be made under a lock that
- * other VMs take. Whatever the fault waits for (userfaultfd, FUSE, NFS), it
- * waits here, holding nothing, and a fatal signal ends the wait.
+ * Faults the page in writable and pins it, so that later accesses, under a
+ * lock other VMs take, cannot sleep: whatever the fault waits for
+ * (userfaultfd, FUSE, NFS) it waits for here, holding nothing.
  *
  * Return: 0, or -EFAULT for an unaligned, unbacked or unwritable address.
  */
@@ -144,7 +138,6 @@ int axhvc_guest_pin_u64(const struct axhvc_vm *vm, u64 gpa,
 /**
  * axhvc_guest_u64_get() - read a pinned u64 of guest memory
  * @g: from axhvc_guest_pin_u64()
- *
  * Context: any; does not sleep.
  * Return: the value.
  */
@@ -161,7 +154,6 @@ u64 axhvc_guest_u64_get(const struct axhvc_guest_u64 *g)
  * axhvc_guest_u64_set() - write a pinned u64 of guest memory
  * @g: from axhvc_guest_pin_u64()
  * @val: the value
- *
  * Context: any; does not sleep.
  */
 void axhvc_guest_u64_set(struct axhvc_guest_u64 *g, u64 val)

@@ -2,36 +2,12 @@
 /*
  * The IVC window of a VM: the guest-physical range where its channels
  * appear, the range allocator over it, and the revocation of a range from
- * the VMM's mappings. The mappings themselves (mmap(), faults) are
- * ivc_chardev.c's; this file knows no VMA, only the VM fd's address space.
- *
- * mmap() of the VM fd maps the window (file offset 0 is the window's first
- * page). The VMM registers that mapping as a KVM memslot at the window's
- * GPA, so its guest sees channel pages where the hypercalls said, and it can
- * read and write the channels itself through the same mapping. Pages are
- * inserted on fault; a page of the window that holds no channel is a hole,
- * and touching it is a SIGBUS for the VMM (and an EFAULT from KVM_RUN for
- * its guest), never another page.
- *
- * Revoking a range zaps it from every mapping of the VM's own inode (each
- * VM fd has one), which KVM's MMU notifier turns into a stage-2 unmap,
- * before the range is free for reuse and before the channel can be freed.
- *
- * For that to cut every path to the pages, the mapping is not ordinary
- * memory. It is VM_IO, so get_user_pages() refuses it: no io_uring fixed
- * buffer, O_DIRECT, vmsplice() or other pin can hold a channel page past
- * its revocation, and madvise(MADV_DOFORK) fails, so VM_DONTCOPY holds and
- * no child of the VMM inherits the window. Its page table entries are
- * special (inserted by PFN), which GUP-fast refuses too, and which hold no
- * reference to the page: the zap must come before the free. KVM maps such
- * a memslot through its remapped-PFN path (hva_to_pfn_remapped(): it takes
- * a reference of its own for the fault, and hears the zap through its MMU
- * notifier), as Normal memory because the pages are RAM, and page by page.
- * VM_MIXEDMAP rather than VM_PFNMAP: KVM since v5.14 takes a VM_PFNMAP
- * VMA's vm_pgoff for a physical address when it picks a stage-2 block
- * size (get_vma_page_shift(); still so in 6.6 trees, gone in 6.12, not
- * seen on Debian's 6.1), and would map 2 MiB of host memory from one
- * channel page of a window laid out block aligned. window_test checks it.
+ * the VMM's mappings (mmap() and faults are ivc_chardev.c's; this file knows
+ * only the VM fd's address space). Revoking a range zaps it from every
+ * mapping of the VM fd's own inode, which KVM's MMU notifier turns into a
+ * stage-2 unmap, before the range is reused or its pages freed: the
+ * window's page table entries hold no page reference. Why the mapping cannot
+ * be pinned or inherited: Documentation/ivc.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,8 +43,7 @@ void axhvc_window_destroy(struct axhvc_vm *vm)
  * @vm: the VM
  * @mapping: the VM fd's own address space, whose mappings revocation zaps
  *
- * The VM may be serving hypercalls already (intercept), so ranges may be
- * taken and freed concurrently: the window lock orders this against them.
+ * Under the window lock: an intercepted VM may be taking ranges already.
  */
 void axhvc_window_set_mapping(struct axhvc_vm *vm, struct address_space *mapping)
 {
@@ -85,9 +60,7 @@ void axhvc_window_set_mapping(struct axhvc_vm *vm, struct address_space *mapping
  *	axhvc_window_free() returns
  * @first: out: first page of the range
  *
- * The range is visible to faults as soon as this returns (the window lock
- * covers both the store and the write of @first, so a fault never sees one
- * without the other).
+ * The range is visible to faults once this returns.
  *
  * Return: 0, -ENOSPC when no free range is big enough, or -ENOMEM.
  */
@@ -114,11 +87,9 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_window_alloc);
  * @first: first page of the range, as axhvc_window_alloc() gave it
  * @nr_pages: size of the range
  *
- * When this returns, neither the VMM's mappings nor (through KVM's MMU
- * notifier) the guest's stage 2 reach the range's pages, and no fault can
- * map them again: the owner may free them. It must not free them before:
- * the window's page table entries hold no reference to the pages, so a
- * page freed under one would be reachable by the VMM after its reuse.
+ * When this returns, neither the VMM's mappings nor the guest's stage 2
+ * reach the range's pages and no fault can map them again: only now may the
+ * owner free them.
  */
 void axhvc_window_free(struct axhvc_vm *vm, unsigned long first,
 		       unsigned long nr_pages)
@@ -137,9 +108,8 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_window_free);
  * axhvc_window_lock() - keep the window's ranges as they are
  * @vm: the VM
  *
- * While held, no range is freed, so a page axhvc_window_page() returns
- * stays the channel's; a fault holds it until the page is in the page
- * table, where the revocation's zap will find it.
+ * While held no range is freed: a fault holds it until the page it got
+ * from axhvc_window_page() is in the page table, where a zap will find it.
  */
 void axhvc_window_lock(struct axhvc_vm *vm)
 {

@@ -422,7 +422,7 @@ static void bench_tax(void)
 
 #define MANY		10000
 #define SCALE_CALLS	1000
-#define PAIRS		200
+#define PAIRS		2000
 #define ID_SCALE	1
 #define ID_ABSENT	2
 
