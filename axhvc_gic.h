@@ -8,18 +8,14 @@
 
 #include <linux/sizes.h>
 
-/* INTIDs 32..1019 are SPIs; SPI n is INTID n + 32; 1020..1023 are special. */
+/* SPI n is INTID n + 32; 1020..1023 are special. */
 #define AXHVC_GIC_SPI_BASE	32
 #define AXHVC_GIC_SPI_LAST	1019
 
 /* GICD_TYPER.ITLinesNumber: the distributor has 32 * (N + 1) INTIDs. */
 #define AXHVC_GICD_TYPER_ITLINES	0x1f
 
-/*
- * Sizes and alignments: a GICv3 distributor is one 64 KiB frame, a
- * redistributor two 64 KiB frames (four with GICv4's vLPI frames); a GICv2
- * distributor is 4 KiB.
- */
+/* Frames: a GICv3 redistributor has two of 64 KiB, a GICv4's four (vLPIs). */
 #define AXHVC_GICV2_DIST_SIZE	SZ_4K
 #define AXHVC_GICV3_DIST_SIZE	SZ_64K
 #define AXHVC_GICV3_FRAME_ALIGN	SZ_64K
@@ -29,7 +25,6 @@
 /* The device tree's interrupt specifier: <type number flags>, type 0 = SPI. */
 #define AXHVC_GIC_FWSPEC_SPI	0
 
-/* True for an SPI's INTID. */
 static inline bool axhvc_gic_intid_is_spi(u32 intid)
 {
 	return intid >= AXHVC_GIC_SPI_BASE && intid <= AXHVC_GIC_SPI_LAST;

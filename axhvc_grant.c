@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The administrator's grants (AXHVC_SET_GRANT): which tenant may register a
- * VM id, and which host interrupt lines a tenant may forward to its guests.
- *
- * /dev/axhvc may be shared by a group of VMM users, each a tenant that may
- * be hostile. A number another tenant can claim next (a VM id that an
- * allowlist trusts) or a host resource (an interrupt line) is not handed
- * out first come, first served: root binds it to a user or group here, and
- * the checks below are asked before anything is created. A caller with
- * CAP_SYS_ADMIN is the administrator and needs no grant.
+ * VM id (one an allowlist may trust), and which host SPIs a tenant may
+ * forward; asked before anything is created, so neither goes to whoever
+ * claims it first (Documentation/security.rst). CAP_SYS_ADMIN needs none.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,14 +12,11 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/uidgid.h>
 #include <kunit/visibility.h>
 
 #include "axhvc_drv.h"
-
-/* GIC SPIs are INTIDs 32..1019. */
-#define AXHVC_MAX_SPI	(1019 - 32)
+#include "axhvc_gic.h"
 
 /**
  * struct axhvc_grant_entry - one grant
@@ -46,10 +38,7 @@ struct axhvc_grant_entry {
 	kgid_t gid;
 };
 
-/*
- * axhvc_grant_lock protects axhvc_grants and axhvc_nr_grants. It is a leaf:
- * nothing else is taken under it, and no user memory is touched under it.
- */
+/* Protects axhvc_grants and axhvc_nr_grants; a leaf, no user memory under it. */
 static DEFINE_MUTEX(axhvc_grant_lock);
 static LIST_HEAD(axhvc_grants);
 static unsigned int axhvc_nr_grants;
@@ -64,18 +53,12 @@ VISIBLE_IF_KUNIT int axhvc_check_grant(const struct axhvc_grant *g)
 {
 	if (g->flags & ~AXHVC_GRANT_F_MASK || g->__reserved || g->last < g->first)
 		return -EINVAL;
-	switch (g->kind) {
-	case AXHVC_GRANT_VM_IDS:
-		if (g->flags & AXHVC_GRANT_F_LEVEL)
-			return -EINVAL;
-		break;
-	case AXHVC_GRANT_GIC_SPIS:
-		if (g->last > AXHVC_MAX_SPI)
-			return -EINVAL;
-		break;
-	default:
+	if (g->kind != AXHVC_GRANT_VM_IDS && g->kind != AXHVC_GRANT_GIC_SPIS)
 		return -EINVAL;
-	}
+	if (g->kind == AXHVC_GRANT_VM_IDS && g->flags & AXHVC_GRANT_F_LEVEL)
+		return -EINVAL;
+	if (g->kind == AXHVC_GRANT_GIC_SPIS && g->last > AXHVC_GIC_SPI_LAST - AXHVC_GIC_SPI_BASE)
+		return -EINVAL;
 	if (!(g->flags & AXHVC_GRANT_F_REVOKE) &&
 	    g->uid == AXHVC_GRANT_NOBODY && g->gid == AXHVC_GRANT_NOBODY)
 		return -EINVAL;
@@ -98,6 +81,7 @@ static struct axhvc_grant_entry *axhvc_grant_find(u32 kind, u64 nr)
 static int axhvc_grant_add(const struct axhvc_grant *g)
 {
 	struct axhvc_grant_entry *e, *n;
+	int ret = 0;
 
 	n = kzalloc(sizeof(*n), GFP_KERNEL);
 	if (!n)
@@ -113,40 +97,36 @@ static int axhvc_grant_add(const struct axhvc_grant *g)
 					       make_kgid(&init_user_ns, g->gid);
 
 	mutex_lock(&axhvc_grant_lock);
-	list_for_each_entry(e, &axhvc_grants, link) {
-		if (e->kind == n->kind && n->first <= e->last && e->first <= n->last) {
-			mutex_unlock(&axhvc_grant_lock);
-			kfree(n);
-			return -EEXIST;
-		}
+	list_for_each_entry(e, &axhvc_grants, link)
+		if (e->kind == n->kind && n->first <= e->last && e->first <= n->last)
+			ret = -EEXIST;
+	if (!ret && axhvc_nr_grants == AXHVC_MAX_GRANTS)
+		ret = -ENOSPC;
+	if (!ret) {
+		list_add_tail(&n->link, &axhvc_grants);
+		axhvc_nr_grants++;
 	}
-	if (axhvc_nr_grants == AXHVC_MAX_GRANTS) {
-		mutex_unlock(&axhvc_grant_lock);
-		kfree(n);
-		return -ENOSPC;
-	}
-	list_add_tail(&n->link, &axhvc_grants);
-	axhvc_nr_grants++;
 	mutex_unlock(&axhvc_grant_lock);
-	return 0;
+	if (ret)
+		kfree(n);
+	return ret;
 }
 
 static int axhvc_grant_revoke(const struct axhvc_grant *g)
 {
-	struct axhvc_grant_entry *e;
+	struct axhvc_grant_entry *e, *found = NULL;
 
 	mutex_lock(&axhvc_grant_lock);
-	list_for_each_entry(e, &axhvc_grants, link) {
-		if (e->kind == g->kind && e->first == g->first && e->last == g->last) {
-			list_del(&e->link);
-			axhvc_nr_grants--;
-			mutex_unlock(&axhvc_grant_lock);
-			kfree(e);
-			return 0;
-		}
+	list_for_each_entry(e, &axhvc_grants, link)
+		if (e->kind == g->kind && e->first == g->first && e->last == g->last)
+			found = e;
+	if (found) {
+		list_del(&found->link);
+		axhvc_nr_grants--;
 	}
 	mutex_unlock(&axhvc_grant_lock);
-	return -ENOENT;
+	kfree(found);
+	return found ? 0 : -ENOENT;
 }
 
 /**
@@ -162,15 +142,10 @@ long axhvc_grant_set(const struct axhvc_grant __user *ugrant)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = axhvc_get_arg(g, ugrant, AXHVC_GRANT_SIZE_VER0);
+	ret = axhvc_get_arg(g, ugrant, AXHVC_GRANT_SIZE_VER0) ?: axhvc_check_grant(&g);
 	if (ret)
 		return ret;
-	ret = axhvc_check_grant(&g);
-	if (ret)
-		return ret;
-	if (g.flags & AXHVC_GRANT_F_REVOKE)
-		return axhvc_grant_revoke(&g);
-	return axhvc_grant_add(&g);
+	return g.flags & AXHVC_GRANT_F_REVOKE ? axhvc_grant_revoke(&g) : axhvc_grant_add(&g);
 }
 
 /* Is the grant for the calling task? */

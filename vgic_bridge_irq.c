@@ -1,24 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * AxVisor's interrupt operations on a Linux/KVM host (the IRQ half of the
- * ArchIf bridge). The host GIC is identified in vgic_bridge.c, which alone
- * turns host SPIs into Linux IRQs and back: this file never reads firmware.
- *
- * KVM exports nothing of its vgic, so interrupts reach a guest the way a
- * VMM's own do: through an eventfd the VMM bound to a guest SPI with
- * KVM_IRQFD.
- *
- * - hardware_inject_virtual_interrupt(): the VMM gives axhvc, per guest
- *   INTID, the eventfd it bound to that INTID (a route); injecting signals
- *   it (AXHVC_VM_INJECT_IRQ, or axhvc_irq_inject() in the kernel).
- * - fetch_irq() / handle_irq(): a host interrupt forwarded to a guest.
- *   axhvc takes the host IRQ with request_irq() (the irqchip acknowledges
- *   it: fetch), counts it and signals the guest INTID's route (handle). A
- *   level-triggered line stays masked until the guest EOIs it, which KVM
- *   reports through the resample eventfd of a KVM_IRQFD_FLAG_RESAMPLE
- *   irqfd; axhvc waits on that eventfd and unmasks the line.
- *
- * Everything a VM set up here is undone when the VM goes away.
+ * ArchIf bridge): guest INTIDs raised through the VMM's KVM_IRQFD eventfds,
+ * and host SPIs forwarded to them (Documentation/vgic-bridge.rst). Host SPIs
+ * are named only through vgic_bridge.c; this file never reads firmware.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,10 +20,7 @@
 #include "axhvc_gic.h"
 
 /**
- * struct axhvc_intid_binding - a guest INTID the VMM bound to an eventfd
- *
- * What AXHVC_VM_SET_IRQ_ROUTE (&struct axhvc_irq_route) leaves in the kernel.
- *
+ * struct axhvc_intid_binding - a guest INTID's route (AXHVC_VM_SET_IRQ_ROUTE)
  * @trigger: the eventfd bound with KVM_IRQFD to the INTID.
  * @fwd: the host IRQ forwarded to the INTID, or NULL.
  */
@@ -48,11 +30,7 @@ struct axhvc_intid_binding {
 };
 
 /**
- * struct axhvc_host_irq - a host IRQ axhvc holds for a guest INTID
- *
- * What AXHVC_VM_FORWARD_IRQ (&struct axhvc_irq_forward) leaves in the kernel.
- *
- * @vm: the VM.
+ * struct axhvc_host_irq - a host IRQ forwarded to a guest INTID (AXHVC_VM_FORWARD_IRQ)
  * @irq: the Linux IRQ number.
  * @spi: the GIC SPI the VMM named, or -1 if it named a Linux IRQ.
  * @level: level-triggered: masked from the interrupt to the guest's EOI.
@@ -65,7 +43,6 @@ struct axhvc_intid_binding {
  * @unmasked: EOIs that unmasked the line.
  */
 struct axhvc_host_irq {
-	struct axhvc_vm *vm;
 	unsigned int irq;
 	int spi;
 	bool level;
@@ -88,16 +65,13 @@ struct axhvc_host_irq {
 int axhvc_irq_inject(struct axhvc_vm *vm, u32 intid)
 {
 	struct axhvc_intid_binding *r;
-	int ret = -ENOENT;
 
 	mutex_lock(&vm->irq_lock);
 	r = xa_load(&vm->irq_routes, intid);
-	if (r) {
+	if (r)
 		axhvc_eventfd_signal(r->trigger);
-		ret = 0;
-	}
 	mutex_unlock(&vm->irq_lock);
-	return ret;
+	return r ? 0 : -ENOENT;
 }
 
 static void axhvc_binding_free(struct axhvc_intid_binding *r)
@@ -154,7 +128,7 @@ int axhvc_irq_set_route(struct axhvc_vm *vm, u32 intid, int efd)
 	return ret;
 }
 
-/* Host IRQ handler: acknowledge (the irqchip did), count, signal the guest. */
+/* Hard interrupt context; the irqchip acknowledged the interrupt. */
 static irqreturn_t axhvc_fwd_handler(int irq, void *data)
 {
 	struct axhvc_host_irq *fwd = data;
@@ -170,10 +144,9 @@ static irqreturn_t axhvc_fwd_handler(int irq, void *data)
 }
 
 /*
- * KVM signalled the resample eventfd: the guest EOIed; unmask the line.
- * Context: the eventfd's wake-up, under its wait queue lock with interrupts
- * off (KVM signals it from the vgic's EOI handling): nothing here may
- * sleep; enable_irq() and the eventfd's own counter read do not.
+ * The guest EOIed (KVM signalled the resample eventfd): unmask the line.
+ * Context: under the eventfd's wait queue lock with interrupts off; nothing
+ * here may sleep, and enable_irq() and eventfd_ctx_do_read() do not.
  */
 static int axhvc_fwd_resample_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 				     int sync, void *key)
@@ -199,52 +172,25 @@ static void axhvc_fwd_resample_queue(struct file *file, wait_queue_head_t *wqh,
 	add_wait_queue(wqh, &fwd->wait);
 }
 
-/* Stop forwarding; the route @fwd signals must still exist. */
-static void axhvc_fwd_free(struct axhvc_host_irq *fwd)
+/* Leave the resample eventfd's wait queue, waiting for a wakeup in flight. */
+static void axhvc_fwd_unqueue(struct axhvc_host_irq *fwd)
 {
 	u64 cnt;
 
-	if (fwd->resample) {
-		/*
-		 * First: no EOI may unmask the line once free_irq() has shut it
-		 * down. This waits for a wakeup in flight.
-		 */
-		eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
-		eventfd_ctx_put(fwd->resample);
-	}
+	if (!fwd->resample)
+		return;
+	eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
+	eventfd_ctx_put(fwd->resample);
+}
+
+/* Stop forwarding; the route @fwd signals must still exist. */
+static void axhvc_fwd_free(struct axhvc_host_irq *fwd)
+{
+	/* First: no EOI may unmask the line once free_irq() has shut it down. */
+	axhvc_fwd_unqueue(fwd);
 	/* Waits for the handler; the line is shut down, masked or not. */
 	free_irq(fwd->irq, fwd);
 	kfree(fwd);
-}
-
-/* The forward of host IRQ @irq, under irq_lock. */
-static struct axhvc_intid_binding *axhvc_fwd_find(struct axhvc_vm *vm,
-						  unsigned int irq)
-{
-	struct axhvc_intid_binding *r;
-	unsigned long intid;
-
-	lockdep_assert_held(&vm->irq_lock);
-	xa_for_each(&vm->irq_routes, intid, r)
-		if (r->fwd && r->fwd->irq == irq)
-			return r;
-	return NULL;
-}
-
-/*
- * The host GIC SPI behind a Linux IRQ, or a negative errno: only SPIs can be
- * forwarded. Per-CPU lines (SGIs, PPIs such as the timer's or the PMU's)
- * belong to every CPU of the host and are refused before anything else.
- */
-static int axhvc_irq_to_spi(unsigned int irq)
-{
-	struct irq_data *d = irq_get_irq_data(irq);
-
-	if (!d)
-		return -ENOENT;
-	if (irqd_is_per_cpu(d))
-		return -EINVAL;
-	return axhvc_vgic_irq_to_spi(irq);
 }
 
 /*
@@ -259,17 +205,20 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
 	int spi, irq, ret;
 
 	if (f->flags & AXHVC_FWD_F_GIC_SPI) {
-		/*
-		 * Only lines the distributor implements: touching the
-		 * registers of others is undefined (QEMU's GIC hangs).
-		 */
+		/* Touching a line the distributor lacks is undefined (QEMU hangs). */
 		if (!axhvc_vgic_nr_spis())
 			return -ENODEV;
 		if (f->host_irq >= axhvc_vgic_nr_spis())
 			return -EINVAL;
 		spi = f->host_irq;
 	} else {
-		spi = axhvc_irq_to_spi(f->host_irq);
+		/* Per-CPU lines (SGIs, PPIs) are the whole host's: refused first. */
+		d = irq_get_irq_data(f->host_irq);
+		if (!d)
+			return -ENOENT;
+		if (irqd_is_per_cpu(d))
+			return -EINVAL;
+		spi = axhvc_vgic_irq_to_spi(f->host_irq);
 		if (spi < 0)
 			return spi;
 	}
@@ -302,9 +251,10 @@ static int axhvc_fwd_resolve(const struct axhvc_irq_forward *f)
  */
 int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 {
-	struct axhvc_intid_binding *r;
+	struct axhvc_intid_binding *r, *other;
 	struct axhvc_host_irq *fwd;
-	int irq, ret;
+	unsigned long intid;
+	int ret;
 
 	if (f->flags & ~AXHVC_FWD_F_MASK || f->__reserved)
 		return -EINVAL;
@@ -313,31 +263,20 @@ int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL_ACCOUNT);
 	if (!fwd)
 		return -ENOMEM;
-	fwd->vm = vm;
 	fwd->level = f->flags & AXHVC_FWD_F_LEVEL;
 	fwd->spi = f->flags & AXHVC_FWD_F_GIC_SPI ? f->host_irq : -1;
 
 	mutex_lock(&vm->irq_lock);
 	r = xa_load(&vm->irq_routes, f->intid);
-	if (!r) {
-		ret = -ENOENT;
+	ret = !r ? -ENOENT : r->fwd ? -EBUSY : axhvc_fwd_resolve(f);
+	if (ret < 0)
 		goto unlock;
-	}
-	if (r->fwd) {
-		ret = -EBUSY;
-		goto unlock;
-	}
-	irq = axhvc_fwd_resolve(f);
-	if (irq < 0) {
-		ret = irq;
-		goto unlock;
-	}
-	fwd->irq = irq;
+	fwd->irq = ret;
 	fwd->binding = r;
-	if (axhvc_fwd_find(vm, irq)) {
-		ret = -EBUSY;
-		goto unlock;
-	}
+	ret = -EBUSY;
+	xa_for_each(&vm->irq_routes, intid, other)
+		if (other->fwd && other->fwd->irq == fwd->irq)
+			goto unlock;
 	if (fwd->level) {
 		CLASS(fd, rf)(f->resamplefd);
 
@@ -354,21 +293,14 @@ int axhvc_irq_fwd_add(struct axhvc_vm *vm, const struct axhvc_irq_forward *f)
 		vfs_poll(fd_file(rf), &fwd->pt);
 	}
 	/* Not shared: an IRQ a driver owns is refused with -EBUSY. */
-	ret = request_irq(irq, axhvc_fwd_handler, 0, "axhvc-forward", fwd);
-	if (ret)
-		goto unqueue;
-	r->fwd = fwd;
-	mutex_unlock(&vm->irq_lock);
-	return 0;
-
-unqueue:
-	if (fwd->resample) {
-		u64 cnt;
-
-		eventfd_ctx_remove_wait_queue(fwd->resample, &fwd->wait, &cnt);
-		eventfd_ctx_put(fwd->resample);
+	ret = request_irq(fwd->irq, axhvc_fwd_handler, 0, "axhvc-forward", fwd);
+	if (!ret) {
+		r->fwd = fwd;
+		mutex_unlock(&vm->irq_lock);
+		return 0;
 	}
 unlock:
+	axhvc_fwd_unqueue(fwd);
 	mutex_unlock(&vm->irq_lock);
 	kfree(fwd);
 	return ret;
