@@ -80,9 +80,7 @@ struct kvm *axhvc_kvm_get_from_fd(int fd)
 	struct kvm *kvm = ERR_PTR(-EBADF);
 	struct fd f = fdget(fd);
 
-	if (!fd_file(f))
-		return kvm;
-	if (file_is_kvm(fd_file(f))) {
+	if (fd_file(f) && file_is_kvm(fd_file(f))) {
 		kvm = fd_file(f)->private_data;
 		if (kvm->mm == current->mm)
 			kvm_get_kvm(kvm);
@@ -284,21 +282,17 @@ int axhvc_kvm_bind(struct axhvc_vm *vm)
 	int ret = 0;
 
 	mutex_lock(&axhvc_kvm_lock);
-	if (axhvc_kvm_lookup(vm->kvm)) {
+	if (axhvc_kvm_lookup(vm->kvm))
 		ret = -EEXIST;
-		goto out;
-	}
-	if (!axhvc_intercept_on) {
+	else if (!axhvc_intercept_on)
 		ret = axhvc_intercept_start();
-		if (ret)
-			goto out;
+	if (!ret) {
 		axhvc_intercept_on = true;
+		/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
+		cancel_delayed_work(&axhvc_intercept_idle_work);
+		axhvc_nr_bound++;
+		hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
 	}
-	/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
-	cancel_delayed_work(&axhvc_intercept_idle_work);
-	axhvc_nr_bound++;
-	hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
-out:
 	mutex_unlock(&axhvc_kvm_lock);
 	return ret;
 }
