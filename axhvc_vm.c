@@ -32,13 +32,10 @@ static DEFINE_XARRAY(axhvc_vms);
 VISIBLE_IF_KUNIT int axhvc_check_vm_config(const struct axhvc_vm_config *conf)
 {
 	if (conf->flags & ~AXHVC_VM_F_MASK ||
-	    axhvc_check_record_size(conf->event_size, AXHVC_EVENT_SIZE_VER0))
-		return -EINVAL;
-	if (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd)
-		return -EINVAL;
-	if (!PAGE_ALIGNED(conf->ivc_base) || !PAGE_ALIGNED(conf->ivc_size))
-		return -EINVAL;
-	if (conf->ivc_base + conf->ivc_size < conf->ivc_base)
+	    axhvc_check_record_size(conf->event_size, AXHVC_EVENT_SIZE_VER0) ||
+	    (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd) ||
+	    !PAGE_ALIGNED(conf->ivc_base) || !PAGE_ALIGNED(conf->ivc_size) ||
+	    conf->ivc_base + conf->ivc_size < conf->ivc_base)
 		return -EINVAL;
 	return 0;
 }
