@@ -58,11 +58,9 @@ static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
 		return ret;
 	if (al.flags & ~AXHVC_ALLOW_F_MASK || al.__reserved)
 		return -EINVAL;
-	if (!(al.flags & AXHVC_ALLOW_F_ENABLE)) {
-		if (al.nr_ids || al.ids)
-			return -EINVAL;
-		return axhvc_ivc_set_allowlist(vm, NULL, 0);
-	}
+	if (!(al.flags & AXHVC_ALLOW_F_ENABLE))
+		return al.nr_ids || al.ids ? -EINVAL :
+					     axhvc_ivc_set_allowlist(vm, NULL, 0);
 	if (al.nr_ids > AXHVC_MAX_ALLOWLIST)
 		return -E2BIG;
 	ids = memdup_array_user(u64_to_user_ptr(al.ids), al.nr_ids, sizeof(u64));
@@ -108,10 +106,8 @@ static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
  * @asked: the room the caller offers
  * @nr_subscribers: how many subscribers the channel has now
  *
- * Never more than the channel needs, whatever the caller offers; never
- * less, when the caller offers enough, however many that is.
- *
- * Return: the number of subscriber ids to make room for.
+ * Return: as many subscriber ids as the channel has, if the caller offers
+ * that much (however many that is), else what it offers.
  */
 VISIBLE_IF_KUNIT u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers)
 {
@@ -161,12 +157,10 @@ static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
 /**
  * axhvc_ivc_chardev_ioctl() - the VM fd's channel ioctls
  * @vm: the VM, its fd used by its creator
- * @cmd: AXHVC_VM_SET_DOORBELL, _SET_LIMITS, _SET_ALLOWLIST,
- *	_LIST_CHANNELS or _GET_CHANNEL
+ * @cmd: one of the VM fd's channel ioctls (AXHVC_VM_SET_DOORBELL and on)
  * @argp: the command's argument
  *
- * Return: 0 or a negative errno as documented per command; -ENOTTY for
- * another command.
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for others.
  */
 long axhvc_ivc_chardev_ioctl(struct axhvc_vm *vm, unsigned int cmd,
 			     void __user *argp)
