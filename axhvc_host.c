@@ -21,9 +21,8 @@
  */
 VISIBLE_IF_KUNIT int axhvc_check_vm_list(const struct axhvc_vm_list *vl)
 {
-	if (vl->flags)
-		return -EINVAL;
-	return axhvc_check_record_size(vl->info_size, AXHVC_VM_INFO_SIZE_VER0);
+	return vl->flags ? -EINVAL :
+	       axhvc_check_record_size(vl->info_size, AXHVC_VM_INFO_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
 
@@ -36,10 +35,8 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
 VISIBLE_IF_KUNIT int
 axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl)
 {
-	if (cl->flags || cl->__reserved)
-		return -EINVAL;
-	return axhvc_check_record_size(cl->channel_size,
-				       AXHVC_HOST_CHANNEL_SIZE_VER0);
+	return cl->flags || cl->__reserved ? -EINVAL :
+	       axhvc_check_record_size(cl->channel_size, AXHVC_HOST_CHANNEL_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_host_channel_list);
 
