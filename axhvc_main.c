@@ -59,8 +59,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
  * @cmd: the command, one of the AXHVC_* ioctls of include/uapi/axhvc.h
  * @arg: the command's argument, a user pointer
  *
- * Return: 0 or a negative errno as documented per command; -ENOTTY for a
- * command this device does not know.
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for others.
  */
 VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 				      unsigned long arg)
@@ -85,9 +84,8 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		/* Every VMM's VMs: the administrator's, whatever the mode. */
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
-		if (cmd == AXHVC_LIST_VMS)
-			return axhvc_list_vms(argp);
-		return axhvc_list_all_channels(argp);
+		return cmd == AXHVC_LIST_VMS ? axhvc_list_vms(argp) :
+					       axhvc_list_all_channels(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -140,7 +138,6 @@ ivc_exit:
 	return ret;
 }
 
-/* VM fds pin the module, so no VM is left when this runs. */
 static void __exit axhvc_exit(void)
 {
 	misc_deregister(&axhvc_miscdev);
