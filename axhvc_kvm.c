@@ -26,7 +26,7 @@
 /* AXHVC_INTERCEPT_TARGET and the ftrace accessors: see axhvc_compat.h. */
 #define AXHVC_HAVE_INTERCEPT	(IS_ENABLED(CONFIG_KVM) && AXHVC_HAVE_FTRACE_IPMODIFY)
 
-/* Protects changes of axhvc_kvm_bound, axhvc_nr_bound, axhvc_intercept_on. */
+/* Protects axhvc_kvm_bound, axhvc_nr_bound, the ops' registration (axhvc_intercept_on). */
 static DEFINE_MUTEX(axhvc_kvm_lock);
 /* Bound VMs by struct kvm; read under RCU (sched) by the ftrace callback. */
 static DEFINE_HASHTABLE(axhvc_kvm_bound, 6);
