@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host-wide view (AXHVC_LIST_VMS, AXHVC_LIST_ALL_CHANNELS): every VM
- * and every channel of the host, for the administrator. Each list is one
- * snapshot under the channel registry's lock; the VMs in it are kept alive
- * by references taken from the VM registry.
+ * The host view (AXHVC_LIST_VMS, AXHVC_LIST_ALL_CHANNELS): each list one
+ * snapshot under the channel registry's lock, its VMs held by reference.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,9 +21,8 @@
  */
 VISIBLE_IF_KUNIT int axhvc_check_vm_list(const struct axhvc_vm_list *vl)
 {
-	if (vl->flags)
-		return -EINVAL;
-	return axhvc_check_record_size(vl->info_size, AXHVC_VM_INFO_SIZE_VER0);
+	return vl->flags ? -EINVAL :
+	       axhvc_check_record_size(vl->info_size, AXHVC_VM_INFO_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
 
@@ -38,10 +35,8 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_list);
 VISIBLE_IF_KUNIT int
 axhvc_check_host_channel_list(const struct axhvc_host_channel_list *cl)
 {
-	if (cl->flags || cl->__reserved)
-		return -EINVAL;
-	return axhvc_check_record_size(cl->channel_size,
-				       AXHVC_HOST_CHANNEL_SIZE_VER0);
+	return cl->flags || cl->__reserved ? -EINVAL :
+	       axhvc_check_record_size(cl->channel_size, AXHVC_HOST_CHANNEL_SIZE_VER0);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_host_channel_list);
 
@@ -77,22 +72,17 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_info_fill);
  */
 long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 {
-	struct axhvc_vm_info *info = NULL;
-	struct axhvc_vm **vms = NULL;
+	struct axhvc_vm_info *info;
+	struct axhvc_vm **vms;
 	struct axhvc_vm_list vl;
 	u32 room, i, n;
 	int ret;
 
 	ret = axhvc_get_arg(vl, ulist, AXHVC_VM_LIST_SIZE_VER0);
+	ret = ret ?: axhvc_check_vm_list(&vl);
 	if (ret)
 		return ret;
-	ret = axhvc_check_vm_list(&vl);
-	if (ret)
-		return ret;
-	/*
-	 * Room for the VMs there are now is enough; should more come before
-	 * the snapshot, the caller learns the new count from E2BIG.
-	 */
+	/* Room for the VMs there are now; should more come, E2BIG says so. */
 	room = min(axhvc_vm_get_all(NULL, 0), vl.nr_vms);
 	info = kvcalloc(room, sizeof(*info), GFP_KERNEL_ACCOUNT);
 	vms = kvcalloc(room, sizeof(*vms), GFP_KERNEL_ACCOUNT);
@@ -101,23 +91,19 @@ long axhvc_list_vms(struct axhvc_vm_list __user *ulist)
 		goto free;
 	}
 	n = axhvc_vm_get_all(vms, room);
-	if (axhvc_ivc_registry_lock()) {
-		ret = -EINTR;
+	ret = axhvc_ivc_registry_lock();
+	if (ret)
 		goto put;
-	}
 	for (i = 0; i < min(n, room); i++)
 		axhvc_vm_info_fill(vms[i], &info[i]);
 	axhvc_ivc_registry_unlock();
 
-	if (n > room)
-		ret = -E2BIG;
-	else
-		ret = axhvc_copy_records_out(u64_to_user_ptr(vl.vms), vl.info_size,
-					     info, sizeof(*info), n);
-	if (!ret || ret == -E2BIG) {
-		vl.nr_vms = n;
+	ret = n > room ? -E2BIG :
+	      axhvc_copy_records_out(u64_to_user_ptr(vl.vms), vl.info_size,
+				     info, sizeof(*info), n);
+	vl.nr_vms = n;
+	if (!ret || ret == -E2BIG)
 		ret = axhvc_put_arg(ulist, vl) ?: ret;
-	}
 put:
 	for (i = 0; i < min(n, room); i++)
 		axhvc_vm_put(vms[i]);
@@ -142,13 +128,9 @@ long axhvc_list_all_channels(struct axhvc_host_channel_list __user *ulist)
 	int ret;
 
 	ret = axhvc_get_arg(cl, ulist, AXHVC_HOST_CHANNEL_LIST_SIZE_VER0);
-	if (ret)
-		return ret;
-	ret = axhvc_check_host_channel_list(&cl);
-	if (ret)
-		return ret;
+	ret = ret ?: axhvc_check_host_channel_list(&cl);
 	/* As for AXHVC_LIST_VMS: room for what exists now. */
-	ret = axhvc_ivc_host_counts(&room_chans, &room_subs);
+	ret = ret ?: axhvc_ivc_host_counts(&room_chans, &room_subs);
 	if (ret)
 		return ret;
 	room_chans = min(room_chans, cl.nr_channels);

@@ -1,21 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Everything in axhvc that depends on KVM's internals, kept in one file so
- * that a kernel which changes them costs one file's change: turning a KVM VM
- * fd into a struct kvm, and the in-kernel intercept of guest hypercalls.
- *
- * KVM/arm64 sends every guest HVC through handle_hvc() to
- * kvm_smccc_call_handler(), which is neither exported nor hookable by API.
- * An ftrace_ops with FTRACE_OPS_FL_IPMODIFY on that function decides, for
- * each call, whether it is ours: an HVC64 from a VM bound to axhvc, with a
- * code (x0, truncated to 32 bits) in 0..7. Only then does it redirect the call
- * to axhvc_intercept_hvc(), which has the same prototype and return
- * convention (1: resume the guest, 0: exit to userspace with vcpu->run
- * filled in). Every other call, and every call of every other VM, runs KVM's
- * own handler unchanged. The ops is registered at the first bind and kept
- * until no VM has been bound for AXHVC_INTERCEPT_LINGER, so that a VMM
- * creating and closing VMs in a loop does not patch kernel text (and stop
- * every CPU) each time.
+ * Everything that depends on KVM's internals: a KVM VM fd's struct kvm, and
+ * the intercept (Documentation/overview.rst, "Hypercall routes"). KVM's
+ * kvm_smccc_call_handler() is neither exported nor hookable by API, so an
+ * ftrace_ops with FTRACE_OPS_FL_IPMODIFY redirects the AxVisor HVC64 calls
+ * of bound VMs to axhvc_intercept_hvc(), of the same prototype and return
+ * convention (1: resume the guest, 0: exit to userspace).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,38 +24,22 @@
 #include "axhvc_drv.h"
 
 /* AXHVC_INTERCEPT_TARGET and the ftrace accessors: see axhvc_compat.h. */
-#if IS_ENABLED(CONFIG_KVM) && AXHVC_HAVE_FTRACE_IPMODIFY
-#define AXHVC_HAVE_INTERCEPT	1
-#else
-#define AXHVC_HAVE_INTERCEPT	0
-#endif
+#define AXHVC_HAVE_INTERCEPT	(IS_ENABLED(CONFIG_KVM) && AXHVC_HAVE_FTRACE_IPMODIFY)
 
-/*
- * axhvc_kvm_lock protects additions to and removals from axhvc_kvm_bound,
- * axhvc_nr_bound, and axhvc_intercept_on with the registration of
- * axhvc_intercept_ops it stands for.
- */
+/* Protects axhvc_kvm_bound, axhvc_nr_bound, the ops' registration (axhvc_intercept_on). */
 static DEFINE_MUTEX(axhvc_kvm_lock);
 /* Bound VMs by struct kvm; read under RCU (sched) by the ftrace callback. */
 static DEFINE_HASHTABLE(axhvc_kvm_bound, 6);
 static unsigned int axhvc_nr_bound;
 static bool axhvc_intercept_on;
-/*
- * How long the ops stays registered after the last unbind: long enough for
- * a VMM restarting its VMs, short enough that unbound VMs do not pay the
- * callback's tax for long (Documentation/overview.rst).
- */
+/* How long the ops stays registered after the last unbind (overview.rst). */
 #define AXHVC_INTERCEPT_LINGER	(5 * HZ)
-static void axhvc_intercept_idle(struct work_struct *work);
-static DECLARE_DELAYED_WORK(axhvc_intercept_idle_work, axhvc_intercept_idle);
 /* Set at load when the kernel has a traceable AXHVC_INTERCEPT_TARGET. */
 static bool axhvc_intercept_ok;
 
 /*
- * For tests only (intercept_unload_test): each intercepted call sleeps this
- * long before it stops being counted in its VM, as a call waiting for guest
- * memory may, and then spins as long after it, as a vCPU held up in the
- * handler's last instructions. 0 (the default) turns it off.
+ * Tests only (intercept_unload_test): each intercepted call sleeps this long
+ * while counted, as one waiting on guest memory, then spins as long after.
  */
 #define AXHVC_TEST_DELAY_MAX_MS	2000
 static unsigned int test_intercept_delay_ms;
@@ -95,9 +69,8 @@ bool axhvc_kvm_intercept_supported(void)
  * axhvc_kvm_get_from_fd() - the caller's KVM VM behind a file descriptor
  * @fd: a descriptor returned by KVM_CREATE_VM in the calling process
  *
- * A KVM VM fd can be passed to another process (SCM_RIGHTS, fork); only the
- * VM's own process, whose mm KVM recorded at KVM_CREATE_VM (and against
- * which KVM checks its own ioctls), may bind it.
+ * Only the VM's own process (KVM's kvm->mm) may bind it, not one it was
+ * passed to (SCM_RIGHTS, fork).
  *
  * Return: the VM with a reference held, ERR_PTR(-EBADF) if @fd is not a
  * KVM VM, or ERR_PTR(-EPERM) if the VM belongs to another process.
@@ -107,9 +80,7 @@ struct kvm *axhvc_kvm_get_from_fd(int fd)
 	struct kvm *kvm = ERR_PTR(-EBADF);
 	struct fd f = fdget(fd);
 
-	if (!fd_file(f))
-		return kvm;
-	if (file_is_kvm(fd_file(f))) {
+	if (fd_file(f) && file_is_kvm(fd_file(f))) {
 		kvm = fd_file(f)->private_data;
 		if (kvm->mm == current->mm)
 			kvm_get_kvm(kvm);
@@ -125,10 +96,7 @@ void axhvc_kvm_put(struct kvm *kvm)
 	kvm_put_kvm(kvm);
 }
 
-/*
- * Added to a VM's intercept_calls by its unbinding, which then waits for the
- * count to come down to it: the last call out sees it and wakes the waiter.
- */
+/* Added to intercept_calls by unbinding, which waits for the count to be it. */
 #define AXHVC_UNBINDING		BIT(30)
 
 static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
@@ -143,11 +111,7 @@ static struct axhvc_vm *axhvc_kvm_lookup(struct kvm *kvm)
 }
 
 #if AXHVC_HAVE_INTERCEPT
-/*
- * Test only: busy for @ms without a schedule point of its own, like a vCPU
- * preempted or held up by interrupts here: no voluntary switch for RCU
- * Tasks, and without preemption no quiescent state for RCU either.
- */
+/* Test only: busy without a schedule point, as a vCPU preempted here. */
 static noinline void axhvc_test_spin(unsigned int ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(ms);
@@ -165,9 +129,8 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	u64 ret;
 
 	/*
-	 * Count the call in the VM itself, not in anything host-wide: a call
-	 * may wait on its VMM's memory for as long as that memory makes it
-	 * (userfaultfd), and only this VM's unbinding may wait for it.
+	 * Counted in the VM, not host-wide: a call may wait on its VMM's memory
+	 * (userfaultfd) forever, and only this VM's unbinding may wait for it.
 	 */
 	rcu_read_lock_sched();	/* an RCU reader, without a call to one */
 	vm = axhvc_kvm_lookup(vcpu->kvm);
@@ -193,9 +156,8 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	if (unlikely(delay))
 		msleep(delay);
 	/*
-	 * Only an unbinding waits, and it adds AXHVC_UNBINDING first: no wakeup
-	 * to look for on every call. @vm may be freed from here on;
-	 * wake_up_var() only hashes the address.
+	 * Only an unbinding waits, having added AXHVC_UNBINDING. @vm may be
+	 * freed from here on; wake_up_var() only hashes the address.
 	 */
 	if (atomic_dec_return(&vm->intercept_calls) == AXHVC_UNBINDING)
 		wake_up_var(&vm->intercept_calls);
@@ -214,11 +176,7 @@ static int axhvc_intercept_hvc(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
-/*
- * The ftrace callback runs on every guest HVC and SMC of every VM, with
- * preemption disabled: it only decides, and must neither sleep nor call
- * anything traceable.
- */
+/* On every HVC and SMC of every VM, preemption off: no sleep, nothing traced. */
 static void notrace axhvc_ftrace_cb(unsigned long ip, unsigned long parent_ip,
 				    struct ftrace_ops *op,
 				    struct ftrace_regs *fregs)
@@ -252,17 +210,6 @@ static void axhvc_intercept_stop(void)
 	unregister_ftrace_function(&axhvc_intercept_ops);
 }
 
-/* AXHVC_INTERCEPT_LINGER after the last unbind, unless a VM is bound again. */
-static void axhvc_intercept_idle(struct work_struct *work)
-{
-	mutex_lock(&axhvc_kvm_lock);
-	if (!axhvc_nr_bound && axhvc_intercept_on) {
-		axhvc_intercept_stop();
-		axhvc_intercept_on = false;
-	}
-	mutex_unlock(&axhvc_kvm_lock);
-}
-
 int axhvc_kvm_init(void)
 {
 	int ret;
@@ -275,33 +222,6 @@ int axhvc_kvm_init(void)
 	axhvc_intercept_ok = !ret;
 	return 0;
 }
-
-void axhvc_kvm_exit(void)
-{
-	/* Every VM is gone (their fds pin the module): nothing re-arms it. */
-	cancel_delayed_work_sync(&axhvc_intercept_idle_work);
-	mutex_lock(&axhvc_kvm_lock);
-	if (axhvc_intercept_on) {
-		axhvc_intercept_stop();
-		axhvc_intercept_on = false;
-	}
-	mutex_unlock(&axhvc_kvm_lock);
-	/*
-	 * Unbinding waited for intercepted calls only while they were counted
-	 * in their VM: a vCPU may still be in axhvc_intercept_hvc()'s last
-	 * instructions, or in its first ones before the count, preempted
-	 * there, on this module's text. Neither stretch has a
-	 * schedule point, and synchronize_rcu_tasks() returns only after every
-	 * task has been through a voluntary context switch or user mode.
-	 * Without CONFIG_TASKS_RCU (which is only built for PREEMPTION kernels)
-	 * it is synchronize_rcu() (include/linux/rcupdate.h), and that is
-	 * enough there: a task that cannot be preempted leaves its CPU only
-	 * at a schedule point, so that CPU reports no quiescent state until
-	 * the task is out of those instructions.
-	 */
-	synchronize_rcu_tasks();
-	ftrace_free_filter(&axhvc_intercept_ops);
-}
 #else
 static int axhvc_intercept_start(void)
 {
@@ -312,27 +232,47 @@ static void axhvc_intercept_stop(void)
 {
 }
 
-static void axhvc_intercept_idle(struct work_struct *work)
-{
-}
-
 int axhvc_kvm_init(void)
 {
 	pr_info("no in-kernel intercept on this kernel; the forwarded route works\n");
 	return 0;
 }
+#endif
+
+/* AXHVC_INTERCEPT_LINGER after the last unbind, unless a VM is bound again. */
+static void axhvc_intercept_idle(struct work_struct *work)
+{
+	mutex_lock(&axhvc_kvm_lock);
+	if (!axhvc_nr_bound && axhvc_intercept_on) {
+		axhvc_intercept_stop();
+		axhvc_intercept_on = false;
+	}
+	mutex_unlock(&axhvc_kvm_lock);
+}
+
+static DECLARE_DELAYED_WORK(axhvc_intercept_idle_work, axhvc_intercept_idle);
 
 void axhvc_kvm_exit(void)
 {
-}
+	/* No VM is left (their fds pin the module): idle now, nothing re-arms. */
+	cancel_delayed_work_sync(&axhvc_intercept_idle_work);
+	axhvc_intercept_idle(NULL);
+#if AXHVC_HAVE_INTERCEPT
+	/*
+	 * A vCPU may still be preempted in axhvc_intercept_hvc()'s first or
+	 * last instructions, where it is not counted and has no schedule point:
+	 * RCU Tasks waits for its voluntary switch. Without CONFIG_TASKS_RCU
+	 * (non-preemptible kernels) this is synchronize_rcu(), enough there: the
+	 * CPU reports no quiescent state until the task is out of them.
+	 */
+	synchronize_rcu_tasks();
+	ftrace_free_filter(&axhvc_intercept_ops);
 #endif
+}
 
 /**
  * axhvc_kvm_bind() - start serving @vm's hypercalls inside KVM
  * @vm: a VM with %AXHVC_VM_F_INTERCEPT and its @kvm set
- *
- * Registers the ftrace ops unless it is still registered from an earlier
- * bind (see AXHVC_INTERCEPT_LINGER).
  *
  * Return: 0, -EEXIST if the KVM VM is bound to another axhvc VM, or the
  * error of registering the ftrace ops.
@@ -342,21 +282,17 @@ int axhvc_kvm_bind(struct axhvc_vm *vm)
 	int ret = 0;
 
 	mutex_lock(&axhvc_kvm_lock);
-	if (axhvc_kvm_lookup(vm->kvm)) {
+	if (axhvc_kvm_lookup(vm->kvm))
 		ret = -EEXIST;
-		goto out;
-	}
-	if (!axhvc_intercept_on) {
+	else if (!axhvc_intercept_on)
 		ret = axhvc_intercept_start();
-		if (ret)
-			goto out;
+	if (!ret) {
 		axhvc_intercept_on = true;
+		/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
+		cancel_delayed_work(&axhvc_intercept_idle_work);
+		axhvc_nr_bound++;
+		hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
 	}
-	/* A pending axhvc_intercept_idle() would find a VM bound anyway. */
-	cancel_delayed_work(&axhvc_intercept_idle_work);
-	axhvc_nr_bound++;
-	hash_add_rcu(axhvc_kvm_bound, &vm->kvm_node, (unsigned long)vm->kvm);
-out:
 	mutex_unlock(&axhvc_kvm_lock);
 	return ret;
 }
@@ -365,8 +301,7 @@ out:
  * axhvc_kvm_unbind() - stop serving @vm's hypercalls inside KVM
  * @vm: a VM bound by axhvc_kvm_bind()
  *
- * Returns once no intercepted call of @vm is running, and no ftrace callback
- * can still see it.
+ * Returns once no intercepted call of @vm runs or can find it.
  */
 void axhvc_kvm_unbind(struct axhvc_vm *vm)
 {
@@ -376,10 +311,7 @@ void axhvc_kvm_unbind(struct axhvc_vm *vm)
 		mod_delayed_work(system_long_wq, &axhvc_intercept_idle_work,
 				 AXHVC_INTERCEPT_LINGER);
 	mutex_unlock(&axhvc_kvm_lock);
-	/*
-	 * The callback reads the table with preemption off: plain RCU. After
-	 * it, no new call can find @vm, and every call that did is counted.
-	 */
+	/* After an RCU grace period no call can find @vm; those that did count. */
 	atomic_add(AXHVC_UNBINDING, &vm->intercept_calls);
 	synchronize_rcu();
 	wait_var_event(&vm->intercept_calls,

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * axhvc: AxVisor hypercalls and inter-VM channels on arm64 Linux/KVM hosts.
- *
- * This file owns the module's life cycle and the misc device /dev/axhvc.
- * Each concern that follows (hypercall dispatch, IVC channels, the vgic
- * bridge) gets a file of its own.
+ * This file: the module's life cycle and /dev/axhvc's device-wide ioctls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,17 +22,13 @@
  * axhvc_api_version_fill() - answer an API version query
  * @ver: the caller's request, already copied into the kernel
  *
- * Refuses requests whose input fields carry bits this version does not
- * define, so that a later version can give them a meaning. The masks and
- * limits are this module's: the UAPI freezes none of them.
- *
- * Return: 0 with @ver's out fields filled in, or -EINVAL.
+ * Return: 0 with @ver's out fields filled in, or -EINVAL for input bits
+ * this version does not define (a later one may).
  */
 VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 {
 	if (ver->flags || ver->__reserved)
 		return -EINVAL;
-
 	ver->api_version = AXHVC_API_VERSION;
 	ver->features = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW |
 			AXHVC_FEATURE_HOST_VIEW | AXHVC_FEATURE_GRANTS;
@@ -60,36 +53,26 @@ VISIBLE_IF_KUNIT int axhvc_api_version_fill(struct axhvc_api_version *ver)
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_api_version_fill);
 
-static long axhvc_ioctl_api_version(void __user *argp)
-{
-	struct axhvc_api_version ver;
-	int ret;
-
-	ret = axhvc_get_arg(ver, argp, AXHVC_API_VERSION_SIZE_VER0);
-	if (!ret)
-		ret = axhvc_api_version_fill(&ver);
-	if (!ret)
-		ret = axhvc_put_arg(argp, ver);
-	return ret;
-}
-
 /**
  * axhvc_dev_ioctl() - ioctls of /dev/axhvc
  * @file: the open device
  * @cmd: the command, one of the AXHVC_* ioctls of include/uapi/axhvc.h
  * @arg: the command's argument, a user pointer
  *
- * Return: 0 or a negative errno as documented per command; -ENOTTY for a
- * command this device does not know.
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for others.
  */
 VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 				      unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
+	struct axhvc_api_version ver;
+	int ret;
 
 	switch (cmd) {
 	case AXHVC_GET_API_VERSION:
-		return axhvc_ioctl_api_version(argp);
+		ret = axhvc_get_arg(ver, argp, AXHVC_API_VERSION_SIZE_VER0);
+		ret = ret ?: axhvc_api_version_fill(&ver);
+		return ret ?: axhvc_put_arg(argp, ver);
 	case AXHVC_CREATE_VM:
 		return axhvc_vm_create(argp);
 	case AXHVC_GET_HOST_GIC:
@@ -98,16 +81,11 @@ VISIBLE_IF_KUNIT long axhvc_dev_ioctl(struct file *file, unsigned int cmd,
 		return axhvc_grant_set(argp);
 	case AXHVC_LIST_VMS:
 	case AXHVC_LIST_ALL_CHANNELS:
-		/*
-		 * The host view shows every VMM's VMs: on top of the device's
-		 * mode, which may let a group of VMM users in, it is the
-		 * administrator's (Documentation/ioctls.rst, "The host view").
-		 */
+		/* Every VMM's VMs: the administrator's, whatever the mode. */
 		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
-		if (cmd == AXHVC_LIST_VMS)
-			return axhvc_list_vms(argp);
-		return axhvc_list_all_channels(argp);
+		return cmd == AXHVC_LIST_VMS ? axhvc_list_vms(argp) :
+					       axhvc_list_all_channels(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -121,10 +99,7 @@ static const struct file_operations axhvc_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
-/*
- * Root only: the device will hand out guest memory and host interrupts, so
- * access is for the VMM's privileged user, like /dev/kvm's owner.
- */
+/* Root only by default: it hands out guest memory and host interrupts. */
 static struct miscdevice axhvc_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= AXHVC_DEV_NAME,
@@ -163,7 +138,6 @@ ivc_exit:
 	return ret;
 }
 
-/* VM fds pin the module, so no VM is left when this runs. */
 static void __exit axhvc_exit(void)
 {
 	misc_deregister(&axhvc_miscdev);

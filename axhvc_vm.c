@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * axhvc VM objects: registration by a VMM (AXHVC_CREATE_VM), the VM
- * registry, the VM's references and teardown, and the VM fd: its VM-level
- * ioctls (guest RAM, the forwarded hypercall, interrupts). What the fd does
- * for channels (their ioctls, events, the IVC window's mmap()) is
- * ivc_chardev.c's.
- *
- * A VM lives as long as its fd, or longer while the host view holds a
- * reference.
+ * axhvc VM objects: registration (AXHVC_CREATE_VM), the registry by id,
+ * references and teardown, and the VM fd's VM-level ioctls; the fd's channel
+ * side is ivc_chardev.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,9 +18,8 @@
 #include "axhvc_drv.h"
 
 /*
- * All registered VMs, indexed by AxVisor VM id. The xarray's own lock makes
- * "id taken" checks and insertions atomic, and keeps every VM it holds
- * alive: a VM leaves it before its fd's reference is dropped.
+ * Registered VMs by id. Its lock makes "id taken" and insertion atomic; a
+ * VM leaves it before its fd's reference is dropped.
  */
 static DEFINE_XARRAY(axhvc_vms);
 
@@ -38,68 +32,14 @@ static DEFINE_XARRAY(axhvc_vms);
 VISIBLE_IF_KUNIT int axhvc_check_vm_config(const struct axhvc_vm_config *conf)
 {
 	if (conf->flags & ~AXHVC_VM_F_MASK ||
-	    axhvc_check_record_size(conf->event_size, AXHVC_EVENT_SIZE_VER0))
-		return -EINVAL;
-	if (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd)
-		return -EINVAL;
-	if (!PAGE_ALIGNED(conf->ivc_base) || !PAGE_ALIGNED(conf->ivc_size))
-		return -EINVAL;
-	if (conf->ivc_base + conf->ivc_size < conf->ivc_base)
+	    axhvc_check_record_size(conf->event_size, AXHVC_EVENT_SIZE_VER0) ||
+	    (!(conf->flags & AXHVC_VM_F_INTERCEPT) && conf->kvm_fd) ||
+	    !PAGE_ALIGNED(conf->ivc_base) || !PAGE_ALIGNED(conf->ivc_size) ||
+	    conf->ivc_base + conf->ivc_size < conf->ivc_base)
 		return -EINVAL;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_check_vm_config);
-
-static long axhvc_vm_add_mem_region(struct axhvc_vm *vm, void __user *argp)
-{
-	struct axhvc_mem_region r;
-	int ret;
-
-	ret = axhvc_get_arg(r, argp, AXHVC_MEM_REGION_SIZE_VER0);
-	return ret ?: axhvc_guest_add_region(vm, &r);
-}
-
-static long axhvc_vm_irq_ioctl(struct axhvc_vm *vm, unsigned int cmd,
-			       void __user *argp)
-{
-	struct axhvc_irq_forward fwd;
-	struct axhvc_irq_route route;
-	struct axhvc_irq_state st;
-	struct axhvc_irq irq;
-	int ret;
-
-	switch (cmd) {
-	case AXHVC_VM_SET_IRQ_ROUTE:
-		ret = axhvc_get_arg(route, argp, AXHVC_IRQ_ROUTE_SIZE_VER0);
-		if (ret)
-			return ret;
-		if (route.flags)
-			return -EINVAL;
-		return axhvc_irq_set_route(vm, route.intid, route.eventfd);
-	case AXHVC_VM_INJECT_IRQ:
-		ret = axhvc_get_arg(irq, argp, AXHVC_IRQ_SIZE_VER0);
-		if (ret)
-			return ret;
-		if (irq.flags || irq.__reserved)
-			return -EINVAL;
-		return axhvc_irq_inject(vm, irq.intid);
-	case AXHVC_VM_FORWARD_IRQ:
-	case AXHVC_VM_UNFORWARD_IRQ:
-		ret = axhvc_get_arg(fwd, argp, AXHVC_IRQ_FORWARD_SIZE_VER0);
-		if (ret)
-			return ret;
-		return cmd == AXHVC_VM_FORWARD_IRQ ? axhvc_irq_fwd_add(vm, &fwd) :
-						     axhvc_irq_fwd_del(vm, &fwd);
-	default:
-		ret = axhvc_get_arg(st, argp, AXHVC_IRQ_STATE_SIZE_VER0);
-		if (ret)
-			return ret;
-		if (st.flags || st.__reserved)
-			return -EINVAL;
-		ret = axhvc_irq_get_state(vm, &st);
-		return ret ?: axhvc_put_arg(argp, st);
-	}
-}
 
 static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 {
@@ -108,10 +48,10 @@ static long axhvc_vm_hypercall(struct axhvc_vm *vm, void __user *argp)
 	int ret;
 
 	ret = axhvc_get_arg(hc, argp, AXHVC_HYPERCALL_SIZE_VER0);
+	if (!ret && (hc.flags || hc.__reserved))
+		ret = -EINVAL;
 	if (ret)
 		return ret;
-	if (hc.flags || hc.__reserved)
-		return -EINVAL;
 	call.vm = vm;
 	memcpy(call.x, hc.x, sizeof(call.x));
 	call.vcpu_id = hc.vcpu_id;
@@ -131,6 +71,12 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 {
 	struct axhvc_vm *vm = file->private_data;
 	void __user *argp = (void __user *)arg;
+	struct axhvc_irq_forward fwd;
+	struct axhvc_irq_route route;
+	struct axhvc_mem_region mr;
+	struct axhvc_irq_state st;
+	struct axhvc_irq irq;
+	int ret;
 
 	if (_IOC_TYPE(cmd) != AXHVC_IOCTL_MAGIC)
 		return -ENOTTY;
@@ -140,15 +86,32 @@ static long axhvc_vm_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case AXHVC_VM_ADD_MEM_REGION:
-		return axhvc_vm_add_mem_region(vm, argp);
+		ret = axhvc_get_arg(mr, argp, AXHVC_MEM_REGION_SIZE_VER0);
+		return ret ?: axhvc_guest_add_region(vm, &mr);
 	case AXHVC_VM_HYPERCALL:
 		return axhvc_vm_hypercall(vm, argp);
 	case AXHVC_VM_SET_IRQ_ROUTE:
+		ret = axhvc_get_arg(route, argp, AXHVC_IRQ_ROUTE_SIZE_VER0);
+		if (!ret && route.flags)
+			ret = -EINVAL;
+		return ret ?: axhvc_irq_set_route(vm, route.intid, route.eventfd);
 	case AXHVC_VM_INJECT_IRQ:
+		ret = axhvc_get_arg(irq, argp, AXHVC_IRQ_SIZE_VER0);
+		if (!ret && (irq.flags || irq.__reserved))
+			ret = -EINVAL;
+		return ret ?: axhvc_irq_inject(vm, irq.intid);
 	case AXHVC_VM_FORWARD_IRQ:
+		ret = axhvc_get_arg(fwd, argp, AXHVC_IRQ_FORWARD_SIZE_VER0);
+		return ret ?: axhvc_irq_fwd_add(vm, &fwd);
 	case AXHVC_VM_UNFORWARD_IRQ:
+		ret = axhvc_get_arg(fwd, argp, AXHVC_IRQ_FORWARD_SIZE_VER0);
+		return ret ?: axhvc_irq_fwd_del(vm, &fwd);
 	case AXHVC_VM_GET_IRQ_STATE:
-		return axhvc_vm_irq_ioctl(vm, cmd, argp);
+		ret = axhvc_get_arg(st, argp, AXHVC_IRQ_STATE_SIZE_VER0);
+		if (!ret && (st.flags || st.__reserved))
+			ret = -EINVAL;
+		ret = ret ?: axhvc_irq_get_state(vm, &st);
+		return ret ?: axhvc_put_arg(argp, st);
 	default:
 		return axhvc_ivc_chardev_ioctl(vm, cmd, argp);
 	}
@@ -178,13 +141,12 @@ void axhvc_vm_put(struct axhvc_vm *vm)
 EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_put);
 
 /**
- * axhvc_vm_new() - construct a VM, not yet registered
+ * axhvc_vm_new() - construct a VM of the calling process, not yet registered
  * @conf: the VMM's configuration, checked by axhvc_check_vm_config()
  * @id_bound: @conf->vm_id is the caller's by grant (axhvc_grant_vm_id())
  *
- * The VM belongs to the calling process: its mm (if it has one; a KUnit
- * thread has none), its thread group and its effective uid. It has no KVM
- * VM, no fd and no place in the registry.
+ * The VM has the caller's mm (a KUnit thread has none), thread group and
+ * effective uid; no KVM VM, no fd, no place in the registry.
  *
  * Return: the VM, holding one reference, or NULL.
  */
@@ -218,39 +180,30 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_new);
 
 /**
  * axhvc_vm_destroy() - undo a VM that serves no more hypercalls
- * @vm: the VM, out of the registry (or never in it) and unbound from KVM
+ * @vm: the VM, registered or not, unbound from KVM
  *
- * Ends its channels and interrupt routes, then drops the reference
- * axhvc_vm_new() gave. Only after this may its id be reused: a new VM with
- * the same id must find nothing of this one.
+ * Ends its channels and interrupt routes, only then frees its id (a new VM
+ * with it must find nothing of this one), and drops axhvc_vm_new()'s
+ * reference. The host view may hold others a while; it finds an empty VM.
  */
 VISIBLE_IF_KUNIT void axhvc_vm_destroy(struct axhvc_vm *vm)
 {
 	axhvc_ivc_vm_release(vm);
 	axhvc_irq_vm_release(vm);
+	/* Its id, if this VM holds it: another may, when registering failed. */
+	xa_cmpxchg(&axhvc_vms, vm->vm_id, vm, NULL, 0);
 	axhvc_window_destroy(vm);
 	axhvc_vm_put(vm);
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_vm_destroy);
 
-/*
- * The fd's end: unbind, tear down, and only then free the id. The host view
- * may hold references for a while longer; it finds an empty VM.
- */
-static void axhvc_vm_unregister(struct axhvc_vm *vm)
-{
-	if (vm->kvm)
-		axhvc_kvm_unbind(vm);
-	axhvc_ivc_vm_release(vm);
-	axhvc_irq_vm_release(vm);
-	xa_erase(&axhvc_vms, vm->vm_id);
-	axhvc_window_destroy(vm);
-	axhvc_vm_put(vm);
-}
-
 static int axhvc_vm_release(struct inode *inode, struct file *file)
 {
-	axhvc_vm_unregister(file->private_data);
+	struct axhvc_vm *vm = file->private_data;
+
+	if (vm->kvm)
+		axhvc_kvm_unbind(vm);
+	axhvc_vm_destroy(vm);
 	axhvc_anon_inode_release();
 	return 0;
 }
@@ -281,9 +234,7 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 	int fd, ret;
 
 	ret = axhvc_get_arg(conf, uconf, AXHVC_VM_CONFIG_SIZE_VER0);
-	if (ret)
-		return ret;
-	ret = axhvc_check_vm_config(&conf);
+	ret = ret ?: axhvc_check_vm_config(&conf);
 	if (ret)
 		return ret;
 	if ((conf.flags & AXHVC_VM_F_INTERCEPT) && !axhvc_kvm_intercept_supported())
@@ -309,38 +260,34 @@ long axhvc_vm_create(const struct axhvc_vm_config __user *uconf)
 		ret = ret == -EBUSY ? -EEXIST : ret;
 		goto destroy;
 	}
-	if (vm->kvm) {
-		ret = axhvc_kvm_bind(vm);
-		if (ret) {
-			xa_erase(&axhvc_vms, vm->vm_id);
-			goto destroy;
-		}
-	}
+	ret = vm->kvm ? axhvc_kvm_bind(vm) : 0;
+	if (ret)
+		goto destroy;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		ret = fd;
-		goto unregister;
+		goto unbind;
 	}
 	/*
 	 * An inode of its own, so that revoking window pages zaps this VM's
-	 * mappings only. From here on, the file owns the VM: its release
-	 * undoes all of the above.
+	 * mappings only. From here on the file owns the VM: its release undoes
+	 * all of the above.
 	 */
 	file = anon_inode_create_getfile("axhvc-vm", &axhvc_vm_fops, vm,
 					 O_RDWR, NULL);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		ret = PTR_ERR(file);
-		goto unregister;
+		goto unbind;
 	}
 	axhvc_window_set_mapping(vm, file->f_mapping);
 	fd_install(fd, file);
 	return fd;
 
-unregister:
-	axhvc_vm_unregister(vm);
-	return ret;
+unbind:
+	if (vm->kvm)
+		axhvc_kvm_unbind(vm);
 destroy:
 	axhvc_vm_destroy(vm);
 	return ret;

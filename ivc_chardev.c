@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * How IVC channels reach a VMM through the character device: the VM fd's
- * channel ioctls, its channel events (read() and poll()), and mmap() of the
- * VM's IVC window, with the fault and access methods of that mapping. The
- * rules themselves (limits, allowlist, doorbell, what a mapping is) are the
- * registry's (axhvc_ivc.c); the window's ranges and their revocation are
- * axhvc_window.c's. Here is what user memory and VMAs need.
- *
- * mmap() of the VM fd maps the window (file offset 0 is the window's first
- * page). The mapping is VM_IO | VM_MIXEDMAP with special entries inserted
- * on fault, which nothing can pin; axhvc_window.c says why.
+ * How IVC channels reach a VMM through the VM fd: the channel ioctls, events
+ * (read(), poll()), and mmap() of the IVC window (file offset 0 is its first
+ * page) with the mapping's fault and access. The rules are axhvc_ivc.c's,
+ * the window's ranges and revocation axhvc_window.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,20 +47,6 @@ static long axhvc_chardev_set_doorbell(struct axhvc_vm *vm, void __user *argp)
 	return ret;
 }
 
-static long axhvc_chardev_set_limits(struct axhvc_vm *vm, void __user *argp)
-{
-	struct axhvc_vm_limits lim;
-	int ret;
-
-	ret = axhvc_get_arg(lim, argp, AXHVC_VM_LIMITS_SIZE_VER0);
-	if (ret)
-		return ret;
-	if (lim.flags)
-		return -EINVAL;
-	ret = axhvc_ivc_set_limits(vm, &lim);
-	return ret ?: axhvc_put_arg(argp, lim);
-}
-
 static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
 {
 	struct axhvc_allowlist al;
@@ -78,11 +58,9 @@ static long axhvc_chardev_set_allowlist(struct axhvc_vm *vm, void __user *argp)
 		return ret;
 	if (al.flags & ~AXHVC_ALLOW_F_MASK || al.__reserved)
 		return -EINVAL;
-	if (!(al.flags & AXHVC_ALLOW_F_ENABLE)) {
-		if (al.nr_ids || al.ids)
-			return -EINVAL;
-		return axhvc_ivc_set_allowlist(vm, NULL, 0);
-	}
+	if (!(al.flags & AXHVC_ALLOW_F_ENABLE))
+		return al.nr_ids || al.ids ? -EINVAL :
+					     axhvc_ivc_set_allowlist(vm, NULL, 0);
 	if (al.nr_ids > AXHVC_MAX_ALLOWLIST)
 		return -E2BIG;
 	ids = memdup_array_user(u64_to_user_ptr(al.ids), al.nr_ids, sizeof(u64));
@@ -107,10 +85,7 @@ static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
 	if (cl.flags ||
 	    axhvc_check_record_size(cl.info_size, AXHVC_CHANNEL_INFO_SIZE_VER0))
 		return -EINVAL;
-	/*
-	 * Room for what the VM holds now is enough; should it get more before
-	 * the list is taken, the caller learns the new count from E2BIG.
-	 */
+	/* Room for what the VM holds now; should it get more, E2BIG says so. */
 	cl.nr_channels = min(cl.nr_channels, axhvc_ivc_nr_channels(vm));
 	info = kvcalloc(cl.nr_channels, sizeof(*info), GFP_KERNEL_ACCOUNT);
 	if (!info && cl.nr_channels)
@@ -131,10 +106,8 @@ static long axhvc_chardev_list_channels(struct axhvc_vm *vm, void __user *argp)
  * @asked: the room the caller offers
  * @nr_subscribers: how many subscribers the channel has now
  *
- * Never more than the channel needs, whatever the caller offers; never
- * less, when the caller offers enough, however many that is.
- *
- * Return: the number of subscriber ids to make room for.
+ * Return: as many subscriber ids as the channel has, if the caller offers
+ * that much (however many that is), else what it offers.
  */
 VISIBLE_IF_KUNIT u32 axhvc_subscribers_room(u32 asked, u32 nr_subscribers)
 {
@@ -155,11 +128,7 @@ static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
 	if (st.flags ||
 	    axhvc_check_record_size(st.info_size, AXHVC_CHANNEL_INFO_SIZE_VER0))
 		return -EINVAL;
-	/*
-	 * Room for the subscribers the channel has now, and no more than that:
-	 * should it get more before the list is taken, the caller learns the
-	 * new count from E2BIG.
-	 */
+	/* Room for the subscribers it has now; should it get more, E2BIG. */
 	ret = axhvc_ivc_get(vm, st.publisher, st.key, &info, NULL, 0);
 	if (ret && ret != -E2BIG)
 		return ret;
@@ -188,21 +157,26 @@ static long axhvc_chardev_get_channel(struct axhvc_vm *vm, void __user *argp)
 /**
  * axhvc_ivc_chardev_ioctl() - the VM fd's channel ioctls
  * @vm: the VM, its fd used by its creator
- * @cmd: AXHVC_VM_SET_DOORBELL, _SET_LIMITS, _SET_ALLOWLIST,
- *	_LIST_CHANNELS or _GET_CHANNEL
+ * @cmd: one of the VM fd's channel ioctls (AXHVC_VM_SET_DOORBELL and on)
  * @argp: the command's argument
  *
- * Return: 0 or a negative errno as documented per command; -ENOTTY for
- * another command.
+ * Return: 0 or a negative errno as documented per command; -ENOTTY for others.
  */
 long axhvc_ivc_chardev_ioctl(struct axhvc_vm *vm, unsigned int cmd,
 			     void __user *argp)
 {
+	struct axhvc_vm_limits lim;
+	int ret;
+
 	switch (cmd) {
 	case AXHVC_VM_SET_DOORBELL:
 		return axhvc_chardev_set_doorbell(vm, argp);
 	case AXHVC_VM_SET_LIMITS:
-		return axhvc_chardev_set_limits(vm, argp);
+		ret = axhvc_get_arg(lim, argp, AXHVC_VM_LIMITS_SIZE_VER0);
+		if (!ret && lim.flags)
+			ret = -EINVAL;
+		ret = ret ?: axhvc_ivc_set_limits(vm, &lim);
+		return ret ?: axhvc_put_arg(argp, lim);
 	case AXHVC_VM_SET_ALLOWLIST:
 		return axhvc_chardev_set_allowlist(vm, argp);
 	case AXHVC_VM_LIST_CHANNELS:
@@ -279,17 +253,10 @@ static vm_fault_t axhvc_window_fault(struct vm_fault *vmf)
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page;
 
-	/*
-	 * The lock keeps axhvc_window_free() out until the page is in the
-	 * page table, where its zap will find it.
-	 */
+	/* axhvc_window_free() waits until the page is where its zap finds it. */
 	axhvc_window_lock(vm);
 	page = axhvc_window_page(vm, vmf->pgoff);
-	/*
-	 * A special entry: no struct page behind it as far as GUP and the
-	 * rest of mm are concerned. A racing fault that mapped it first
-	 * makes this a no-op that still returns VM_FAULT_NOPAGE.
-	 */
+	/* A special entry, no page to GUP; a racing fault's makes this a no-op. */
 	if (page)
 		ret = vmf_insert_mixed(vma, vmf->address,
 				       pfn_to_pfn_t(page_to_pfn(page)));
@@ -298,9 +265,8 @@ static vm_fault_t axhvc_window_fault(struct vm_fault *vmf)
 }
 
 /*
- * access_process_vm() on the window, for /proc/PID/mem and ptrace, which
- * GUP cannot serve on a VM_IO mapping: a copy under the window lock, so it
- * sees what a fault would map at this moment and keeps nothing.
+ * For /proc/PID/mem and ptrace, which GUP cannot serve on VM_IO: a copy under
+ * the window lock, of what a fault would map now, keeping nothing.
  */
 static int axhvc_window_access(struct vm_area_struct *vma, unsigned long addr,
 			       void *buf, int len, int write)
@@ -350,10 +316,7 @@ int axhvc_ivc_chardev_mmap(struct file *file, struct vm_area_struct *vma)
 	/* The window belongs to the VMM that registered the VM. */
 	if (vma->vm_mm != vm->mm)
 		return -EPERM;
-	/*
-	 * Shared only: a private copy-on-write copy of a channel page would
-	 * escape revocation.
-	 */
+	/* A private copy-on-write copy of a channel page would escape revocation. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	/* Channels hold data; nothing runs from them on the host. */
@@ -362,11 +325,9 @@ int axhvc_ivc_chardev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= win_pages || vma_pages(vma) > win_pages - vma->vm_pgoff)
 		return -EINVAL;
 	/*
-	 * VM_IO | VM_MIXEDMAP: special entries inserted by the fault handler,
-	 * which nothing can pin (see the top of axhvc_window.c). The mapping stays
-	 * the VMM's: not copied on fork (and VM_IO keeps MADV_DOFORK from
-	 * undoing that), not grown by mremap, and guest data stays out of
-	 * core dumps.
+	 * Special entries nothing can pin (axhvc_window.c says why); the VMM's
+	 * alone: not copied on fork (VM_IO stops MADV_DOFORK), not grown by
+	 * mremap, and out of core dumps.
 	 */
 	vm_flags_mod(vma, VM_IO | VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND |
 		     VM_DONTDUMP, VM_MAYEXEC);
