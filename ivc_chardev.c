@@ -325,9 +325,10 @@ int axhvc_ivc_chardev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= win_pages || vma_pages(vma) > win_pages - vma->vm_pgoff)
 		return -EINVAL;
 	/*
-	 * Special entries nothing can pin (axhvc_window.c says why); the VMM's
-	 * alone: not copied on fork (VM_IO stops MADV_DOFORK), not grown by
-	 * mremap, and out of core dumps.
+	 * Special entries nothing can pin, MIXEDMAP because KVM takes a PFNMAP's
+	 * pgoff for a physical address (Documentation/ivc.rst); the VMM's alone:
+	 * not copied on fork (VM_IO stops MADV_DOFORK), not grown by mremap, and
+	 * out of core dumps.
 	 */
 	vm_flags_mod(vma, VM_IO | VM_MIXEDMAP | VM_DONTCOPY | VM_DONTEXPAND |
 		     VM_DONTDUMP, VM_MAYEXEC);
