@@ -14,10 +14,10 @@
  *
  * Every ioctl argument begins with ``__u32 size``, sizeof the structure the
  * caller knows, and ``__u32 flags``. A bad size is one below the structure's
- * ``AXHVC_*_SIZE_VER0`` (a record's size: or above 4096). Unknown bytes of a
- * bigger structure must be zero, and so must ``flags`` and ``__reserved``
- * unless a flag is defined. Documentation/ioctls.rst, "Structures that
- * grow", has the rules.
+ * ``AXHVC_*_SIZE_VER0`` (for a record size, also one above 4096). Unknown
+ * bytes of a bigger structure must be zero, and so must ``flags`` and
+ * ``__reserved`` unless a flag is defined. Documentation/ioctls.rst,
+ * "Structures that grow", has the rules.
  */
 
 /** AXHVC_IOCTL_MAGIC - ioctl type of /dev/axhvc (unassigned in ioctl-number.rst). */
@@ -397,9 +397,10 @@ struct axhvc_grant {
 /**
  * define AXHVC_SET_GRANT - grant VM ids or host interrupt lines (administrator)
  *
- * A granted VM id may be registered only by the grant's user or group, a GIC
- * SPI forwarded only by them, with the grant's trigger; ``CAP_SYS_ADMIN``
- * needs no grant. Documentation/ioctls.rst, "Grants", has the rules.
+ * A granted VM id may be registered only by the grant's user or group; a
+ * host GIC SPI may be forwarded only by those it is granted to, with its
+ * trigger. ``CAP_SYS_ADMIN`` needs no grant. Documentation/ioctls.rst,
+ * "Grants", has the rules.
  *
  * Return: 0, or -1 with errno set to
  *
@@ -481,7 +482,7 @@ struct axhvc_hypercall {
  * The forwarded route (Documentation/overview.rst): the VMM passes the
  * guest's x0..x6 of a ``KVM_EXIT_HYPERCALL`` here and writes @ret to its x0;
  * the guest's errors are results, not ioctl errors. A lifecycle call the VMM
- * decides comes back with %AXHVC_HC_F_TO_VMM.
+ * decides (%AXHVC_VM_F_LIFECYCLE_TO_VMM) comes back with %AXHVC_HC_F_TO_VMM.
  *
  * Return: 0 when the call was served, or -1 with errno set to
  *
