@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * axhvc: the module's side of include/uapi/axhvc.h. What this module
- * accepts, which AXHVC_GET_API_VERSION reports (the UAPI freezes no mask
- * and no limit), and the helpers that copy sized structures and records
- * (Documentation/ioctls.rst, "Structures that grow").
+ * axhvc: the module's side of include/uapi/axhvc.h: the masks and limits
+ * AXHVC_GET_API_VERSION reports, and the copying of sized structures.
  */
 #ifndef _AXHVC_UAPI_H
 #define _AXHVC_UAPI_H
@@ -43,10 +41,7 @@ int axhvc_check_record_size(u32 usize, size_t minsize);
 int axhvc_copy_records_out(void __user *dst, u32 usize, const void *src,
 			   size_t ksize, size_t nr);
 
-/*
- * Read the ioctl argument at @uarg into @karg, a structure of the UAPI
- * whose first field is its size and whose first published size is @ver0.
- */
+/* Read @karg from @uarg by the size it carries, at least @ver0 (SIZE_VER0). */
 #define axhvc_get_arg(karg, uarg, ver0) \
 	axhvc_copy_struct_in(&(karg), sizeof(karg), ver0, uarg)
 /* Write @karg back to @uarg, as much of it as the caller's size holds. */

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * axhvc: AxVisor hypercalls and inter-VM channels on arm64 Linux/KVM hosts.
- *
- * Userspace API of the misc device /dev/axhvc. Documentation/ioctls.rst
- * explains it; the kernel-doc below is its reference.
+ * Userspace API of /dev/axhvc; Documentation/ioctls.rst explains it.
  */
 #ifndef _UAPI_AXHVC_H
 #define _UAPI_AXHVC_H
@@ -14,15 +12,12 @@
 /**
  * DOC: axhvc ioctl conventions
  *
- * Every ioctl argument begins with ``__u32 size`` (sizeof the structure the
- * caller knows) and ``__u32 flags``; the commands carry no size. A size
- * below the structure's ``AXHVC_*_SIZE_VER0`` gets ``EINVAL``; a smaller
- * structure is zero-extended, a bigger one gets ``E2BIG`` unless the bytes
- * this module does not know are zero. Records (lists, events) take the
- * record size the caller states. Fields named ``flags`` or ``__reserved``
- * must be zero unless a flag is defined for them (``EINVAL``); the flags
- * and limits the module accepts are what AXHVC_GET_API_VERSION reports.
- * Documentation/ioctls.rst, "Structures that grow", has the whole rule.
+ * Every ioctl argument begins with ``__u32 size``, sizeof the structure the
+ * caller knows, and ``__u32 flags``. A bad size is one below the structure's
+ * ``AXHVC_*_SIZE_VER0`` (for a record size, also one above 4096). Unknown
+ * bytes of a bigger structure must be zero, and so must ``flags`` and
+ * ``__reserved`` unless a flag is defined. Documentation/ioctls.rst,
+ * "Structures that grow", has the rules.
  */
 
 /** AXHVC_IOCTL_MAGIC - ioctl type of /dev/axhvc (unassigned in ioctl-number.rst). */
@@ -31,62 +26,37 @@
 /** AXHVC_API_VERSION - version of this API, reported by AXHVC_GET_API_VERSION. */
 #define AXHVC_API_VERSION	2
 
-/*
- * Feature bits reported in &struct axhvc_api_version.features.
- *
- * AXHVC_FEATURE_VM: AXHVC_CREATE_VM and the VM fd ioctls, including the
- * forwarded hypercall route (AXHVC_VM_HYPERCALL).
- * AXHVC_FEATURE_INTERCEPT: this kernel lets axhvc serve hypercalls inside KVM
- * (%AXHVC_VM_F_INTERCEPT); absent when the kernel lacks what that needs.
- * AXHVC_FEATURE_IVC_WINDOW: mmap() of a VM fd maps its IVC window; the
- * channel ioctls, limits, allowlist and events (read() and poll()).
- * AXHVC_FEATURE_HOST_GIC: the module found the host GIC at load and
- * AXHVC_GET_HOST_GIC reports it; absent when discovery found none.
- * AXHVC_FEATURE_HOST_VIEW: the operator's host-wide view, AXHVC_LIST_VMS
- * (with per-VM hypercall counters) and AXHVC_LIST_ALL_CHANNELS.
- * AXHVC_FEATURE_GRANTS: the administrator's grants (AXHVC_SET_GRANT): VM ids
- * bound to credentials, and the host interrupt lines a VMM may forward.
- */
-#define AXHVC_FEATURE_VM		(1ULL << 0)
-#define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)
-#define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)
-#define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)
-#define AXHVC_FEATURE_HOST_VIEW		(1ULL << 4)
-#define AXHVC_FEATURE_GRANTS		(1ULL << 5)
+/* Bits of &struct axhvc_api_version.features (Documentation/ioctls.rst). */
+#define AXHVC_FEATURE_VM		(1ULL << 0)	/* VM fds, forwarded route */
+#define AXHVC_FEATURE_INTERCEPT		(1ULL << 1)	/* %AXHVC_VM_F_INTERCEPT works */
+#define AXHVC_FEATURE_IVC_WINDOW	(1ULL << 2)	/* window mmap(), channels, events */
+#define AXHVC_FEATURE_HOST_GIC		(1ULL << 3)	/* a host GIC for AXHVC_GET_HOST_GIC */
+#define AXHVC_FEATURE_HOST_VIEW		(1ULL << 4)	/* the host-wide AXHVC_LIST_* */
+#define AXHVC_FEATURE_GRANTS		(1ULL << 5)	/* AXHVC_SET_GRANT */
 
 /**
  * struct axhvc_api_version - API version, features, flags and limits
  * @size: in: sizeof(struct axhvc_api_version), at least
- *	%AXHVC_API_VERSION_SIZE_VER0 (then only @api_version and @features
- *	are written).
+ *	%AXHVC_API_VERSION_SIZE_VER0, which gets @api_version and @features only.
  * @flags: in: must be 0.
  * @api_version: out: %AXHVC_API_VERSION of the running module.
  * @__reserved: in: must be 0; out: 0.
  * @features: out: the AXHVC_FEATURE_* bits this module supports.
  * @vm_flags: out: the AXHVC_VM_F_* flags AXHVC_CREATE_VM accepts.
- * @doorbell_flags: out: the AXHVC_DOORBELL_F_* flags AXHVC_VM_SET_DOORBELL
- *	accepts.
+ * @doorbell_flags: out: the AXHVC_DOORBELL_F_* flags AXHVC_VM_SET_DOORBELL accepts.
  * @allow_flags: out: the AXHVC_ALLOW_F_* flags AXHVC_VM_SET_ALLOWLIST accepts.
  * @fwd_flags: out: the AXHVC_FWD_F_* flags AXHVC_VM_FORWARD_IRQ accepts.
  * @grant_flags: out: the AXHVC_GRANT_F_* flags AXHVC_SET_GRANT accepts.
- * @grant_kinds: out: bit ``1 << kind`` for each AXHVC_GRANT_* kind
- *	AXHVC_SET_GRANT accepts.
- * @event_types: out: bit ``1 << type`` for each AXHVC_EVENT_* type read()
- *	may return.
- * @max_mem_regions: out: how many RAM regions a VM may register
- *	(AXHVC_VM_ADD_MEM_REGION).
+ * @grant_kinds: out: bit ``1 << kind`` per AXHVC_GRANT_* kind AXHVC_SET_GRANT accepts.
+ * @event_types: out: bit ``1 << type`` per AXHVC_EVENT_* type read() may return.
+ * @max_mem_regions: out: RAM regions a VM may register (AXHVC_VM_ADD_MEM_REGION).
  * @max_allowlist: out: most VM ids in an allowlist (AXHVC_VM_SET_ALLOWLIST).
  * @max_grants: out: how many grants the module keeps at once.
  * @event_queue_len: out: events a VM fd queues before it overflows.
- * @max_channels_per_vm: out: the channels a new VM may hold, and the most
- *	AXHVC_VM_SET_LIMITS may set (parameter ``max_channels_per_vm``).
- * @max_bytes_per_vm: out: the bytes of channels a new VM may hold, and the
- *	most AXHVC_VM_SET_LIMITS may set (parameter ``max_bytes_per_vm``).
- * @max_channel_size: out: the largest channel a guest may publish
- *	(parameter ``max_channel_size``).
- *
- * The module parameters may change while the module runs: the limits are
- * those in force at the time of the call.
+ * @max_channels_per_vm: out: parameter ``max_channels_per_vm`` now: the
+ *	channels a new VM may hold, and the most AXHVC_VM_SET_LIMITS may set.
+ * @max_bytes_per_vm: out: parameter ``max_bytes_per_vm``, the same in bytes.
+ * @max_channel_size: out: parameter ``max_channel_size``, the largest channel.
  */
 struct axhvc_api_version {
 	__u32 size;
@@ -110,29 +80,23 @@ struct axhvc_api_version {
 	__u64 max_channel_size;
 };
 
-/* The first 24 bytes: @size, @flags, @api_version and @features. */
 #define AXHVC_API_VERSION_SIZE_VER0	24
 
 /**
  * define AXHVC_GET_API_VERSION - report the API version, features and limits
  *
- * Takes a &struct axhvc_api_version, fills in its out fields, as many as its
- * @size holds. Its first 24 bytes are the same in every version of this API.
+ * Fills in the out fields of a &struct axhvc_api_version that its @size
+ * holds. Its first 24 bytes are the same in every version of this API.
  *
  * Return: 0 on success, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - @size below %AXHVC_API_VERSION_SIZE_VER0, or @flags or
- *   @__reserved is not zero;
- * * ``E2BIG`` - @size covers bytes this module does not know, and they are
- *   not zero.
+ * * ``EINVAL`` - a bad @size, or @flags or @__reserved is not zero;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero.
  */
 #define AXHVC_GET_API_VERSION	_IO(AXHVC_IOCTL_MAGIC, 0x00)
 
-/*
- * AxVisor hypercall codes (x0 of ``hvc #0``, truncated to 32 bits). See
- * Documentation/axhvc.rst for their arguments and results.
- */
+/* AxVisor's hypercall codes: the low 32 bits of x0 (Documentation/hypercalls.rst). */
 #define AXHVC_HC_HYPERVISOR_DISABLE		0
 #define AXHVC_HC_HYPERVISOR_PREPARE_DISABLE	1
 #define AXHVC_HC_HYPERVISOR_DEBUG		2
@@ -144,12 +108,9 @@ struct axhvc_api_version {
 #define AXHVC_HC_COUNT				8
 
 /* Flags of &struct axhvc_vm_config. */
-/* Every error reaches the guest as -1 (AxVisor's encoding), not as -errno. */
-#define AXHVC_VM_F_ERR_AXVISOR		(1U << 0)
-/* HypervisorDisable and HyperVisorPrepareDisable are for the VMM to decide. */
-#define AXHVC_VM_F_LIFECYCLE_TO_VMM	(1U << 1)
-/* Serve codes 0..7 inside KVM for the VM behind @kvm_fd, in the vCPU thread. */
-#define AXHVC_VM_F_INTERCEPT		(1U << 2)
+#define AXHVC_VM_F_ERR_AXVISOR		(1U << 0)	/* guest errors are -1, not -errno */
+#define AXHVC_VM_F_LIFECYCLE_TO_VMM	(1U << 1)	/* the VMM decides codes 0 and 1 */
+#define AXHVC_VM_F_INTERCEPT		(1U << 2)	/* served inside KVM (@kvm_fd) */
 
 /**
  * struct axhvc_vm_config - an AxVisor VM, as registered by its VMM
@@ -158,12 +119,10 @@ struct axhvc_api_version {
  * @vm_id: in: the VM's AxVisor id, chosen by the VMM; unique on the host.
  * @ivc_base: in: guest-physical base of the VM's IVC window (page aligned).
  * @ivc_size: in: size of the IVC window in bytes (page aligned; 0: none).
- * @kvm_fd: in: with %AXHVC_VM_F_INTERCEPT, an fd of the KVM VM (from
- *	KVM_CREATE_VM in the calling process) whose hypercalls axhvc serves;
- *	otherwise must be 0.
- * @event_size: in: the size of each &struct axhvc_event that read() of the
- *	VM fd returns: sizeof(struct axhvc_event), at least
- *	%AXHVC_EVENT_SIZE_VER0.
+ * @kvm_fd: in: with %AXHVC_VM_F_INTERCEPT, an fd of a KVM VM the caller
+ *	created (KVM_CREATE_VM), whose hypercalls axhvc serves; otherwise 0.
+ * @event_size: in: sizeof(struct axhvc_event), the size of each event read()
+ *	of the VM fd returns (at least %AXHVC_EVENT_SIZE_VER0).
  */
 struct axhvc_vm_config {
 	__u32 size;
@@ -180,33 +139,21 @@ struct axhvc_vm_config {
 /**
  * define AXHVC_CREATE_VM - register an AxVisor VM
  *
- * Takes a &struct axhvc_vm_config. On success returns a new file descriptor
- * for the VM (close-on-exec); the VM's ioctls are issued on it, and closing
- * it unregisters the VM and releases everything it owns. Only the process
- * that created the VM may issue its ioctls.
- *
- * A @vm_id that the administrator granted (AXHVC_SET_GRANT,
- * %AXHVC_GRANT_VM_IDS) is only for the grant's user or group; an id nobody
- * was granted is for any caller. An id is free again only once everything
- * of the VM that last held it is gone.
+ * Takes a &struct axhvc_vm_config and returns a new VM fd (close-on-exec) for
+ * the VM's ioctls, which only the creating process may issue. Closing it
+ * unregisters the VM and releases everything it owns.
  *
  * Return: a VM fd, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``E2BIG`` - @size covers bytes this module does not know, and they are
- *   not zero;
- * * ``EACCES`` - @vm_id is granted to another user or group;
- * * ``EINVAL`` - a bad @size or @event_size, an unknown flag, @kvm_fd given
- *   without %AXHVC_VM_F_INTERCEPT, or an IVC window that is not page
- *   aligned or wraps;
+ * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
+ * * ``EACCES`` - @vm_id is granted (AXHVC_SET_GRANT) to another user or group;
+ * * ``EINVAL`` - a bad @size or @event_size, an unknown flag, @kvm_fd without
+ *   %AXHVC_VM_F_INTERCEPT, or an IVC window not page aligned or that wraps;
  * * ``EBADF`` - %AXHVC_VM_F_INTERCEPT with a @kvm_fd that is not a KVM VM;
- * * ``EPERM`` - %AXHVC_VM_F_INTERCEPT with a KVM VM that another process
- *   created (an fd passed on by SCM_RIGHTS or inherited across fork());
- * * ``EEXIST`` - @vm_id is registered already, or the KVM VM is bound to
- *   another axhvc VM;
- * * ``EOPNOTSUPP`` - %AXHVC_VM_F_INTERCEPT on a kernel where axhvc cannot
- *   intercept (%AXHVC_FEATURE_INTERCEPT not reported); the forwarded route
- *   works all the same;
+ * * ``EPERM`` - %AXHVC_VM_F_INTERCEPT with a KVM VM another process created;
+ * * ``EEXIST`` - @vm_id is in use, or the KVM VM is bound to another axhvc VM;
+ * * ``EOPNOTSUPP`` - %AXHVC_VM_F_INTERCEPT without %AXHVC_FEATURE_INTERCEPT;
  * * ``ENOMEM``, ``EMFILE``, ``ENFILE`` - out of memory or descriptors.
  */
 #define AXHVC_CREATE_VM		_IO(AXHVC_IOCTL_MAGIC, 0x01)
@@ -215,23 +162,13 @@ struct axhvc_vm_config {
  * struct axhvc_host_gic - the host's GIC, as the firmware describes it
  * @size: in: sizeof(struct axhvc_host_gic).
  * @flags: in: must be 0.
- * @version: out: the GIC architecture version, 2 or 3 (a GICv4 is
- *	reported as 3).
+ * @version: out: the GIC architecture version, 2 or 3 (a GICv4 is 3).
  * @__reserved: in: must be 0; out: 0.
- * @gicd_base: out: physical base of the distributor (GICD); AxVisor's
- *	``get_host_gicd_base()``.
- * @gicr_base: out: physical base of the first redistributor (GICR)
- *	region, 0 for a GICv2, which has none; AxVisor's
- *	``get_host_gicr_base()``.
- * @typer: out: the distributor's GICD_TYPER (offset 0x4); AxVisor's
- *	``read_vgicd_typer()``.
- * @iidr: out: the distributor's GICD_IIDR (offset 0x8); AxVisor's
- *	``read_vgicd_iidr()``.
- *
- * The bases come from the device tree (``arm,gic-v3``: reg 0 and reg 1;
- * ``arm,gic-400`` or ``arm,cortex-a15-gic``: reg 0) or, on a host booted
- * with ACPI, from the MADT. @typer and @iidr are read once, when the module
- * loads.
+ * @gicd_base: out: physical base of the distributor (GICD).
+ * @gicr_base: out: physical base of the first redistributor (GICR) region,
+ *	0 for a GICv2.
+ * @typer: out: the distributor's GICD_TYPER (offset 0x4).
+ * @iidr: out: the distributor's GICD_IIDR (offset 0x8).
  */
 struct axhvc_host_gic {
 	__u32 size;
@@ -249,43 +186,33 @@ struct axhvc_host_gic {
 /**
  * define AXHVC_GET_HOST_GIC - report the host GIC's version, bases and IDs
  *
- * Takes a &struct axhvc_host_gic, fills in its out fields: what AxVisor's
- * ArchIf calls ``get_host_gicd_base()``, ``get_host_gicr_base()``,
- * ``read_vgicd_typer()`` and ``read_vgicd_iidr()`` return, for a VMM that
- * builds its virtual GIC from the host's. Discovery happens once, at module
- * load; %AXHVC_FEATURE_HOST_GIC tells whether it found a usable GIC.
+ * Fills in the out fields of a &struct axhvc_host_gic: AxVisor's ArchIf
+ * get_host_gicd_base(), get_host_gicr_base(), read_vgicd_typer() and
+ * read_vgicd_iidr(), from the GIC the module found at load.
  *
  * Return: 0 on success, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
  * * ``EINVAL`` - a bad @size, or @flags or @__reserved is not zero;
  * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
- * * ``ENODEV`` - discovery found no usable GIC (no firmware description,
- *   no distributor or redistributor resource, or the distributor could not
- *   be mapped or read); the module's log says why.
+ * * ``ENODEV`` - no usable GIC was found (no %AXHVC_FEATURE_HOST_GIC); the
+ *   module's log says why.
  */
 #define AXHVC_GET_HOST_GIC	_IO(AXHVC_IOCTL_MAGIC, 0x02)
 
 /* Values of &struct axhvc_vm_info.doorbell. */
-/* The VM has no doorbell: a HIVCNotify aimed at it fails. */
-#define AXHVC_VMI_DOORBELL_NONE		0
-/* An eventfd doorbell (AXHVC_VM_SET_DOORBELL with an eventfd). */
-#define AXHVC_VMI_DOORBELL_EVENTFD	1
-/* A guest INTID raised through its route (%AXHVC_DOORBELL_F_INTID). */
-#define AXHVC_VMI_DOORBELL_INTID	2
+#define AXHVC_VMI_DOORBELL_NONE		0	/* none: a notify aimed at it fails */
+#define AXHVC_VMI_DOORBELL_EVENTFD	1	/* an eventfd (AXHVC_VM_SET_DOORBELL) */
+#define AXHVC_VMI_DOORBELL_INTID	2	/* a guest INTID (%AXHVC_DOORBELL_F_INTID) */
 
 /**
  * struct axhvc_vm_info - one VM of the host, as AXHVC_LIST_VMS reports it
  * @vm_id: the VM's AxVisor id.
- * @flags: its AXHVC_VM_F_* flags; %AXHVC_VM_F_INTERCEPT means its calls are
- *	served inside KVM (the intercept route), otherwise only its VMM's
- *	AXHVC_VM_HYPERCALL serves them (the forwarded route).
- * @owner_tgid: the process (thread group id) that created the VM, in the
- *	caller's PID namespace; 0 when it is not visible there.
+ * @flags: its AXHVC_VM_F_* flags (%AXHVC_VM_F_INTERCEPT: the intercept route).
+ * @owner_tgid: its creator's thread group id in the caller's PID namespace, or 0.
  * @ivc_base: guest-physical base of the VM's IVC window.
  * @ivc_size: size of the IVC window in bytes (0: none).
- * @nr_channels: channel mappings the VM holds (publications and
- *	subscriptions).
+ * @nr_channels: channel mappings the VM holds (publications, subscriptions).
  * @max_channels: the VM's limit of @nr_channels.
  * @bytes: bytes of channels the VM holds.
  * @max_bytes: the VM's limit of @bytes.
@@ -298,13 +225,11 @@ struct axhvc_host_gic {
  * @calls: hypercalls the VM made, by code (AXHVC_HC_*), both routes.
  * @calls_forwarded: how many of them came through AXHVC_VM_HYPERCALL.
  * @calls_intercept: how many of them were served inside KVM.
- * @errors: how many of them failed (the guest got an error); a lifecycle
- *	call handed to the VMM (%AXHVC_HC_F_TO_VMM) is not counted as one.
+ * @errors: how many of them failed (a lifecycle call handed to the VMM did not).
  *
- * A record of the array &struct axhvc_vm_list.vms, each
- * &struct axhvc_vm_list.info_size bytes long. The counters run while the VM
- * does; the sum of @calls always equals @calls_forwarded + @calls_intercept
- * in one answer.
+ * A record of &struct axhvc_vm_list.vms, &struct axhvc_vm_list.info_size
+ * bytes long. In one answer the sum of @calls is @calls_forwarded +
+ * @calls_intercept.
  */
 struct axhvc_vm_info {
 	__u64 vm_id;
@@ -351,18 +276,14 @@ struct axhvc_vm_list {
 /**
  * define AXHVC_LIST_VMS - list every VM on the host (the host view)
  *
- * One &struct axhvc_vm_info per registered VM, by ascending VM id, taken in
- * one snapshot under the channel registry's lock. VMs may come and go
- * between a call that learns the count and the next one, which may then
- * need more room.
+ * One &struct axhvc_vm_info per VM, by ascending VM id, in one snapshot.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the array cannot be read or written;
  * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
- * * ``E2BIG`` - the array is too small; @nr_vms is set to the size needed
- *   and nothing else is written (or unknown bytes of a bigger structure are
- *   not zero);
+ * * ``E2BIG`` - the array is too small (@nr_vms is set to the size needed,
+ *   nothing else is written), or unknown bytes of a bigger structure are not zero;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
  */
@@ -373,17 +294,14 @@ struct axhvc_vm_list {
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
  * @size: the channel's size in bytes.
- * @flags: %AXHVC_CHAN_F_PUBLISHED while the publisher has not left; a
- *	channel without it is unpublished but alive for its subscribers.
+ * @flags: %AXHVC_CHAN_F_PUBLISHED while the publisher has not left.
  * @nr_subscribers: how many subscriptions the channel has.
- * @first_subscriber: where the channel's subscribers are in the
- *	subscriber array of &struct axhvc_host_channel_list: the VM ids at
- *	indexes @first_subscriber .. @first_subscriber + @nr_subscribers - 1,
- *	in the order they subscribed (a publisher subscribed to its own
- *	channel is among them).
+ * @first_subscriber: index in &struct axhvc_host_channel_list.subscribers of
+ *	the first of the channel's @nr_subscribers VM ids, which follow in the
+ *	order they subscribed (the publisher's own subscription included).
  * @__reserved: 0.
  *
- * A record of the array &struct axhvc_host_channel_list.channels, each
+ * A record of &struct axhvc_host_channel_list.channels, each
  * &struct axhvc_host_channel_list.channel_size bytes long.
  */
 struct axhvc_host_channel {
@@ -402,15 +320,11 @@ struct axhvc_host_channel {
  * struct axhvc_host_channel_list - room for the host's channels
  * @size: in: sizeof(struct axhvc_host_channel_list).
  * @flags: in: must be 0.
- * @channels: in: user address of an array of @nr_channels records of
- *	@channel_size bytes.
- * @subscribers: in: user address of an array of __u64 VM ids, shared by
- *	all channels (see &struct axhvc_host_channel.first_subscriber).
+ * @channels: in: user address of @nr_channels records of @channel_size bytes.
+ * @subscribers: in: user address of __u64 VM ids, shared by all channels.
  * @nr_channels: in: room at @channels; out: how many channels there are.
- * @nr_subscribers: in: room at @subscribers; out: how many subscriptions
- *	all channels have together.
- * @channel_size: in: the size of each record,
- *	sizeof(struct axhvc_host_channel).
+ * @nr_subscribers: in: room at @subscribers; out: how many all channels have.
+ * @channel_size: in: the size of each record, sizeof(struct axhvc_host_channel).
  * @__reserved: in: must be 0.
  */
 struct axhvc_host_channel_list {
@@ -429,36 +343,27 @@ struct axhvc_host_channel_list {
 /**
  * define AXHVC_LIST_ALL_CHANNELS - list every channel on the host (the host view)
  *
- * Every channel that exists, published or unpublished but still held by
- * subscribers, in the order they were published, with all their
- * subscribers, taken in one snapshot under the channel registry's lock.
- * Subscribers go to one array shared by all channels, so that nothing is
- * truncated and one call gets everything.
+ * Every channel, published or still held by subscribers, oldest first, with
+ * all its subscribers, in one snapshot.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or an array cannot be read or written;
- * * ``EINVAL`` - a bad @size or @channel_size, non-zero flags or
- *   @__reserved;
- * * ``E2BIG`` - an array is too small; @nr_channels and @nr_subscribers
- *   are set to the sizes needed and nothing else is written (or unknown
- *   bytes of a bigger structure are not zero);
+ * * ``EINVAL`` - a bad @size or @channel_size, non-zero flags or @__reserved;
+ * * ``E2BIG`` - an array is too small (@nr_channels and @nr_subscribers are set
+ *   to the sizes needed, nothing else is written), or unknown bytes are not zero;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``.
  */
 #define AXHVC_LIST_ALL_CHANNELS	_IO(AXHVC_IOCTL_MAGIC, 0x04)
 
-/* Kinds of &struct axhvc_grant. */
-/* VM ids @first..@last: only the grantee may register VMs with them. */
-#define AXHVC_GRANT_VM_IDS	1
-/* Host GIC SPIs @first..@last: the grantee may forward them to its guests. */
-#define AXHVC_GRANT_GIC_SPIS	2
+/* Kinds of &struct axhvc_grant, for the VM ids or SPIs @first..@last. */
+#define AXHVC_GRANT_VM_IDS	1	/* only the grantee registers VMs with them */
+#define AXHVC_GRANT_GIC_SPIS	2	/* the grantee may forward them to its guests */
 
 /* Flags of &struct axhvc_grant. */
-/* Take the grant of exactly this kind and range away (@uid, @gid ignored). */
-#define AXHVC_GRANT_F_REVOKE	(1U << 0)
-/* %AXHVC_GRANT_GIC_SPIS: the lines are level-triggered (else edge). */
-#define AXHVC_GRANT_F_LEVEL	(1U << 1)
+#define AXHVC_GRANT_F_REVOKE	(1U << 0)	/* revoke kind and range (@uid, @gid ignored) */
+#define AXHVC_GRANT_F_LEVEL	(1U << 1)	/* the SPIs are level-triggered (else edge) */
 
 /* &struct axhvc_grant.uid or .gid: nobody by this credential. */
 #define AXHVC_GRANT_NOBODY	((__u32)-1)
@@ -492,29 +397,18 @@ struct axhvc_grant {
 /**
  * define AXHVC_SET_GRANT - grant VM ids or host interrupt lines (administrator)
  *
- * /dev/axhvc may be given to a group of VMM users (``root:kvm 0660``); each
- * of them is a tenant who must not take what another tenant or the host
- * owns. What only the administrator hands out is granted here:
- *
- * - %AXHVC_GRANT_VM_IDS: a granted VM id may be registered (AXHVC_CREATE_VM)
- *   only by the grant's user or group, so that an allowlist entry naming it
- *   names that tenant. Ids without a grant are free for all, first come
- *   first served.
- * - %AXHVC_GRANT_GIC_SPIS: a host interrupt line may be forwarded to a
- *   guest (AXHVC_VM_FORWARD_IRQ) only when it is granted to the caller,
- *   with its trigger (%AXHVC_GRANT_F_LEVEL). Nothing is granted by default.
- *
- * Callers with ``CAP_SYS_ADMIN`` need no grant. A grant applies to later
- * requests; what a VM holds already stays. Grants of one kind may not
- * overlap; they live until revoked or until the module is unloaded.
+ * A granted VM id may be registered only by the grant's user or group; a
+ * host GIC SPI may be forwarded only by those it is granted to, with its
+ * trigger. ``CAP_SYS_ADMIN`` needs no grant. Documentation/ioctls.rst,
+ * "Grants", has the rules.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EPERM`` - the caller lacks ``CAP_SYS_ADMIN``;
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - a bad @size, an unknown kind or flag, non-zero
- *   @__reserved, @last below @first, an SPI range beyond 0..987,
- *   %AXHVC_GRANT_F_LEVEL on VM ids, or neither @uid nor @gid given;
+ * * ``EINVAL`` - a bad @size, an unknown kind or flag, non-zero @__reserved,
+ *   @last below @first, an SPI range beyond 0..987, %AXHVC_GRANT_F_LEVEL on
+ *   VM ids, or neither @uid nor @gid given;
  * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EEXIST`` - the range overlaps a grant of the same kind;
  * * ``ENOENT`` - %AXHVC_GRANT_F_REVOKE of a grant that does not exist;
@@ -544,9 +438,9 @@ struct axhvc_mem_region {
 /**
  * define AXHVC_VM_ADD_MEM_REGION - tell axhvc where a range of guest RAM is
  *
- * Hypercall pointer arguments are guest-physical; axhvc reaches them through
- * the VMM's mapping given here. Regions cannot be removed (they live as long
- * as the VM fd) and must not overlap each other or the IVC window.
+ * axhvc reaches guest-physical hypercall pointers through the VMM's mapping
+ * given here. Regions live as long as the VM fd and must not overlap each
+ * other or the IVC window.
  *
  * Return: 0, or -1 with errno set to
  *
@@ -554,15 +448,13 @@ struct axhvc_mem_region {
  * * ``EINVAL`` - a bad @size, non-zero flags, @memory_size 0, a field not
  *   page aligned, a range that wraps, or an overlap;
  * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
- * * ``ENOSPC`` - the VM has &struct axhvc_api_version.max_mem_regions
- *   regions already;
+ * * ``ENOSPC`` - the VM has &struct axhvc_api_version.max_mem_regions already;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
 #define AXHVC_VM_ADD_MEM_REGION	_IO(AXHVC_IOCTL_MAGIC, 0x10)
 
 /* Out flags of &struct axhvc_hypercall. */
-/* A lifecycle call the VMM asked to decide: it sets x0 itself. */
-#define AXHVC_HC_F_TO_VMM	(1U << 0)
+#define AXHVC_HC_F_TO_VMM	(1U << 0)	/* a lifecycle call: the VMM sets x0 */
 
 /**
  * struct axhvc_hypercall - a guest hypercall forwarded by the VMM
@@ -587,16 +479,10 @@ struct axhvc_hypercall {
 /**
  * define AXHVC_VM_HYPERCALL - serve a hypercall forwarded by the VMM
  *
- * The forwarded route: the VMM has installed KVM's SMCCC filter for the
- * function IDs 0..7 with ``KVM_SMCCC_FILTER_FWD_TO_USER``, received a
- * ``KVM_EXIT_HYPERCALL``, and passes the guest's x0..x6 here. axhvc serves the
- * call (guest memory is reached through the VMM's regions) and returns the
- * guest's result in @ret, which the VMM writes to the guest's x0. The guest's
- * errors are results, not ioctl errors. With %AXHVC_VM_F_LIFECYCLE_TO_VMM,
- * codes 0 and 1 come back with %AXHVC_HC_F_TO_VMM and the VMM decides.
- * On a VM with %AXHVC_VM_F_INTERCEPT they are the only exits the VMM gets;
- * passing them here too is allowed: they come back with %AXHVC_HC_F_TO_VMM
- * and are not counted again (the intercept counted them).
+ * The forwarded route (Documentation/overview.rst): the VMM passes the
+ * guest's x0..x6 of a ``KVM_EXIT_HYPERCALL`` here and writes @ret to its x0;
+ * the guest's errors are results, not ioctl errors. A lifecycle call the VMM
+ * decides (%AXHVC_VM_F_LIFECYCLE_TO_VMM) comes back with %AXHVC_HC_F_TO_VMM.
  *
  * Return: 0 when the call was served, or -1 with errno set to
  *
@@ -609,19 +495,16 @@ struct axhvc_hypercall {
 #define AXHVC_VM_HYPERCALL	_IO(AXHVC_IOCTL_MAGIC, 0x11)
 
 /* Flags of &struct axhvc_doorbell. */
-/* Ring by raising guest INTID @intid through its route (AXHVC_VM_SET_IRQ_ROUTE). */
-#define AXHVC_DOORBELL_F_INTID	(1U << 0)
+#define AXHVC_DOORBELL_F_INTID	(1U << 0)	/* raise @intid through its route */
 
 /**
  * struct axhvc_doorbell - where a VM's IVC doorbell rings
  * @size: in: sizeof(struct axhvc_doorbell).
- * @flags: in: 0 or %AXHVC_DOORBELL_F_INTID
- *	(&struct axhvc_api_version.doorbell_flags).
+ * @flags: in: 0 or %AXHVC_DOORBELL_F_INTID (&struct axhvc_api_version.doorbell_flags).
  * @eventfd: in: an eventfd the VMM has bound to a guest interrupt with
  *	KVM_IRQFD (on arm64, GSI n is SPI INTID n + 32); -1 removes the
  *	doorbell, or goes with %AXHVC_DOORBELL_F_INTID.
- * @intid: in: with %AXHVC_DOORBELL_F_INTID, the guest INTID to raise
- *	(an SPI); otherwise 0.
+ * @intid: in: with %AXHVC_DOORBELL_F_INTID, the guest INTID (an SPI); else 0.
  */
 struct axhvc_doorbell {
 	__u32 size;
@@ -635,12 +518,10 @@ struct axhvc_doorbell {
 /**
  * define AXHVC_VM_SET_DOORBELL - set or remove the VM's IVC doorbell
  *
- * HIVCNotify (code 7) aimed at this VM signals the eventfd, or with
- * %AXHVC_DOORBELL_F_INTID raises the guest INTID through the route the VMM
- * gave it with AXHVC_VM_SET_IRQ_ROUTE (the ArchIf injection); with
- * KVM_IRQFD the guest gets a virtual SPI without the VMM's help. A new
- * doorbell replaces the old one. A notify to an INTID doorbell whose route
- * is gone fails for the caller as if there were no doorbell.
+ * HIVCNotify (code 7) aimed at this VM signals the eventfd or, with
+ * %AXHVC_DOORBELL_F_INTID, raises the guest INTID through its route (once the
+ * route is gone, the notify fails as without a doorbell). A new doorbell
+ * replaces the old one.
  *
  * Return: 0, or -1 with errno set to
  *
@@ -678,25 +559,21 @@ struct axhvc_vm_limits {
 /**
  * define AXHVC_VM_SET_LIMITS - set and read the VM's channel limits
  *
- * A VM starts with the module's limits (&struct
- * axhvc_api_version.max_channels_per_vm and .max_bytes_per_vm); its VMM may
- * set lower ones, or go back up to the module's. A publish or subscribe
- * beyond a limit fails with ``ENOSPC`` for the guest; what the VM holds
- * already stays. @nr_channels is ignored on input.
+ * A VM starts with the module's limits (&struct axhvc_api_version); its VMM
+ * may set lower ones, or go back up to the module's. What the VM holds
+ * stays. @nr_channels is ignored on input.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read or written;
- * * ``EINVAL`` - a bad @size, non-zero flags, or a limit above the
- *   module's;
+ * * ``EINVAL`` - a bad @size, non-zero flags, or a limit above the module's;
  * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
 #define AXHVC_VM_SET_LIMITS	_IO(AXHVC_IOCTL_MAGIC, 0x13)
 
 /* Flags of &struct axhvc_allowlist. */
-/* Only the listed VMs (and the publisher) may subscribe. */
-#define AXHVC_ALLOW_F_ENABLE	(1U << 0)
+#define AXHVC_ALLOW_F_ENABLE	(1U << 0)	/* only listed VMs (and the publisher) */
 
 /**
  * struct axhvc_allowlist - who may subscribe to a VM's channels
@@ -704,8 +581,8 @@ struct axhvc_vm_limits {
  * @flags: in: %AXHVC_ALLOW_F_ENABLE, or 0 to let every VM subscribe
  *	(&struct axhvc_api_version.allow_flags).
  * @ids: in: user address of @nr_ids __u64 VM ids.
- * @nr_ids: in: how many ids, at most &struct
- *	axhvc_api_version.max_allowlist; 0 without %AXHVC_ALLOW_F_ENABLE.
+ * @nr_ids: in: how many ids, at most &struct axhvc_api_version.max_allowlist;
+ *	0 without %AXHVC_ALLOW_F_ENABLE.
  * @__reserved: in: must be 0.
  */
 struct axhvc_allowlist {
@@ -721,42 +598,38 @@ struct axhvc_allowlist {
 /**
  * define AXHVC_VM_SET_ALLOWLIST - restrict who may subscribe to the VM's channels
  *
- * With %AXHVC_ALLOW_F_ENABLE only the listed VM ids may subscribe to the
- * channels this VM publishes (it may always subscribe to its own); any
- * other VM's subscribe fails with ``EACCES``. An empty enabled list lets
- * nobody else in. Without the flag every VM may subscribe (the default). A
- * new list replaces the old one; existing subscriptions stay.
+ * With %AXHVC_ALLOW_F_ENABLE only the listed VM ids (and the VM itself) may
+ * subscribe to the channels this VM publishes; an empty list admits nobody
+ * else. A new list replaces the old one; existing subscriptions stay.
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the ids cannot be read;
  * * ``EINVAL`` - a bad @size, an unknown flag, non-zero @__reserved, or ids
  *   without %AXHVC_ALLOW_F_ENABLE;
- * * ``E2BIG`` - more than &struct axhvc_api_version.max_allowlist ids (or
- *   unknown bytes of a bigger structure are not zero);
+ * * ``E2BIG`` - more than &struct axhvc_api_version.max_allowlist ids, or
+ *   unknown bytes of a bigger structure are not zero;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
 #define AXHVC_VM_SET_ALLOWLIST	_IO(AXHVC_IOCTL_MAGIC, 0x14)
 
 /* Flags of &struct axhvc_channel_info. */
-/* This mapping is the VM's own publication (not a subscription). */
-#define AXHVC_CHAN_F_PUBLISHER	(1U << 0)
-/* The channel is published: its publisher has not left. */
-#define AXHVC_CHAN_F_PUBLISHED	(1U << 1)
+#define AXHVC_CHAN_F_PUBLISHER	(1U << 0)	/* the VM's own publication */
+#define AXHVC_CHAN_F_PUBLISHED	(1U << 1)	/* its publisher has not left */
 
 /**
  * struct axhvc_channel_info - a channel as one VM holds it
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
  * @size: the channel's size in bytes.
- * @offset: where the VM's mapping is in its IVC window: the mmap() offset of
+ * @offset: the mapping's offset in the VM's IVC window: the mmap() offset of
  *	the VM fd, and the guest sees it at the window base plus @offset.
  * @flags: AXHVC_CHAN_F_* flags.
  * @nr_subscribers: how many subscriptions the channel has.
  *
- * A record written by AXHVC_VM_LIST_CHANNELS and AXHVC_VM_GET_CHANNEL, each
- * as long as their @info_size says.
+ * A record of AXHVC_VM_LIST_CHANNELS and AXHVC_VM_GET_CHANNEL, of the
+ * @info_size their caller gives.
  */
 struct axhvc_channel_info {
 	__u64 publisher;
@@ -773,8 +646,7 @@ struct axhvc_channel_info {
  * struct axhvc_channel_list - room for a VM's channels
  * @size: in: sizeof(struct axhvc_channel_list).
  * @flags: in: must be 0.
- * @channels: in: user address of an array of @nr_channels records of
- *	@info_size bytes.
+ * @channels: in: user address of @nr_channels records of @info_size bytes.
  * @nr_channels: in: room in the array; out: how many the VM holds.
  * @info_size: in: the size of each record, sizeof(struct axhvc_channel_info).
  */
@@ -791,17 +663,15 @@ struct axhvc_channel_list {
 /**
  * define AXHVC_VM_LIST_CHANNELS - list the VM's channels
  *
- * One entry per mapping the VM holds, in the order it got them: its
- * publications and its subscriptions (a VM subscribed to its own channel has
- * both).
+ * One record per mapping the VM holds, oldest first: its publications and
+ * subscriptions (a VM subscribed to its own channel has both).
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument or the array cannot be read or written;
  * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
- * * ``E2BIG`` - the array is too small; @nr_channels is set to the size
- *   needed and nothing else is written (or unknown bytes of a bigger
- *   structure are not zero);
+ * * ``E2BIG`` - the array is too small (@nr_channels is set to the size needed,
+ *   nothing else is written), or unknown bytes of a bigger structure are not zero;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
@@ -813,14 +683,11 @@ struct axhvc_channel_list {
  * @flags: in: must be 0.
  * @publisher: in: the channel's publisher.
  * @key: in: the channel's key.
- * @subscribers: in: user address of room for @nr_subscribers __u64 VM ids
- *	(0 when there is no room).
- * @info: in: user address of one record of @info_size bytes; out there:
- *	the channel as the VM holds it (its publication when it both publishes
- *	and subscribes), a &struct axhvc_channel_info.
+ * @subscribers: in: user address of room for @nr_subscribers __u64 VM ids, or 0.
+ * @info: in: user address of a &struct axhvc_channel_info of @info_size bytes;
+ *	out there: the channel as the VM holds it (its publication if both).
  * @nr_subscribers: in: room at @subscribers; out: how many ids it got.
- * @info_size: in: the size of the record at @info,
- *	sizeof(struct axhvc_channel_info).
+ * @info_size: in: the size of the record at @info, sizeof(struct axhvc_channel_info).
  */
 struct axhvc_channel_state {
 	__u32 size;
@@ -840,27 +707,21 @@ struct axhvc_channel_state {
  *
  * Return: 0, or -1 with errno set to
  *
- * * ``EFAULT`` - the argument, the record or the array cannot be read or
- *   written;
+ * * ``EFAULT`` - the argument, the record or the array cannot be read or written;
  * * ``EINVAL`` - a bad @size or @info_size, or non-zero flags;
  * * ``ENOENT`` - the VM neither publishes nor subscribes to the channel;
- * * ``E2BIG`` - more subscribers than room; the record at @info is
- *   written, its nr_subscribers tells the room needed (or unknown bytes of
- *   a bigger structure are not zero);
+ * * ``E2BIG`` - more subscribers than room (the record at @info is written, its
+ *   nr_subscribers is the room needed), or unknown bytes are not zero;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
 #define AXHVC_VM_GET_CHANNEL	_IO(AXHVC_IOCTL_MAGIC, 0x16)
 
-/* Types of &struct axhvc_event. */
-/* @peer subscribed to a channel this VM publishes or subscribes to. */
-#define AXHVC_EVENT_SUBSCRIBED		1
-/* @peer unsubscribed from such a channel (or went away). */
-#define AXHVC_EVENT_UNSUBSCRIBED	2
-/* @peer, the publisher of a channel this VM subscribes to, left it. */
-#define AXHVC_EVENT_PUBLISHER_LEFT	3
-/* Events were lost because the queue was full: list the channels again. */
-#define AXHVC_EVENT_OVERFLOW		4
+/* Types of &struct axhvc_event, about @peer and a channel the VM holds. */
+#define AXHVC_EVENT_SUBSCRIBED		1	/* @peer subscribed to it */
+#define AXHVC_EVENT_UNSUBSCRIBED	2	/* @peer unsubscribed (or went away) */
+#define AXHVC_EVENT_PUBLISHER_LEFT	3	/* @peer, its publisher, left it */
+#define AXHVC_EVENT_OVERFLOW		4	/* events were lost: list channels again */
 
 /**
  * struct axhvc_event - a channel event, read() from the VM fd
@@ -871,14 +732,8 @@ struct axhvc_channel_state {
  * @key: the channel's key (0 for an overflow).
  * @peer: the VM the event is about (0 for an overflow).
  *
- * Each event read() returns takes &struct axhvc_vm_config.event_size bytes.
- * A VM fd is readable (``poll()`` reports ``POLLIN``) while events are
- * queued; ``read()`` returns whole events, oldest first, blocks while there
- * is none unless the fd is non-blocking (``EAGAIN``), and fails with
- * ``EINVAL`` for a buffer smaller than one event, and with ``EPERM`` in a
- * process other than the VM's creator. When the queue (&struct
- * axhvc_api_version.event_queue_len events) was full and events were
- * dropped, one %AXHVC_EVENT_OVERFLOW follows the queued ones.
+ * Each takes &struct axhvc_vm_config.event_size bytes; Documentation/ivc.rst,
+ * "Limits, rules and events", tells how read() and poll() deliver them.
  */
 struct axhvc_event {
 	__u32 type;
@@ -910,9 +765,8 @@ struct axhvc_irq_route {
 /**
  * define AXHVC_VM_SET_IRQ_ROUTE - tell axhvc how to raise a guest INTID
  *
- * AxVisor's hardware_inject_virtual_interrupt() on KVM: axhvc raises the
- * INTID by signalling the eventfd (AXHVC_VM_INJECT_IRQ, forwarded host
- * interrupts). A new route replaces the old one.
+ * axhvc raises the INTID (AXHVC_VM_INJECT_IRQ, doorbells, forwarded host
+ * interrupts) by signalling the eventfd. A new route replaces the old one.
  *
  * Return: 0, or -1 with errno set to
  *
@@ -957,22 +811,19 @@ struct axhvc_irq {
 #define AXHVC_VM_INJECT_IRQ	_IO(AXHVC_IOCTL_MAGIC, 0x18)
 
 /* Flags of &struct axhvc_irq_forward. */
-/* @host_irq is a GIC SPI number (INTID - 32), not a Linux IRQ number. */
-#define AXHVC_FWD_F_GIC_SPI	(1U << 0)
-/* Level-triggered: masked from the interrupt until the guest's EOI. */
-#define AXHVC_FWD_F_LEVEL	(1U << 1)
+#define AXHVC_FWD_F_GIC_SPI	(1U << 0)	/* @host_irq is an SPI number (INTID - 32) */
+#define AXHVC_FWD_F_LEVEL	(1U << 1)	/* level: masked until the guest's EOI */
 
 /**
  * struct axhvc_irq_forward - a host interrupt to forward to a guest
  * @size: in: sizeof(struct axhvc_irq_forward).
  * @flags: in: AXHVC_FWD_F_* flags (&struct axhvc_api_version.fwd_flags).
- * @host_irq: in: the host interrupt: a Linux IRQ number, or with
- *	%AXHVC_FWD_F_GIC_SPI a GIC SPI number, below what the host
- *	distributor implements (GICD_TYPER, see AXHVC_GET_HOST_GIC).
+ * @host_irq: in: a Linux IRQ number or, with %AXHVC_FWD_F_GIC_SPI, an SPI
+ *	number below what the host distributor implements (AXHVC_GET_HOST_GIC).
  * @intid: in: the guest INTID to raise; it must have a route.
  * @resamplefd: in: with %AXHVC_FWD_F_LEVEL, the resample eventfd of the
- *	route's irqfd (KVM_IRQFD_FLAG_RESAMPLE), which KVM signals at the
- *	guest's EOI; otherwise -1.
+ *	route's irqfd (KVM_IRQFD_FLAG_RESAMPLE), signalled at the guest's EOI;
+ *	otherwise -1.
  * @__reserved: in: must be 0.
  */
 struct axhvc_irq_forward {
@@ -990,32 +841,24 @@ struct axhvc_irq_forward {
  * define AXHVC_VM_FORWARD_IRQ - forward a host interrupt to a guest
  *
  * AxVisor's fetch_irq() / handle_irq() on KVM: axhvc takes the host IRQ
- * (request_irq(), not shared), and on each interrupt raises the guest
- * INTID. A level-triggered line is masked until the guest EOIs it. The IRQ
- * is released with AXHVC_VM_UNFORWARD_IRQ or when the VM goes away.
- *
- * Only GIC SPIs can be forwarded, and only those the administrator granted
- * to the caller (AXHVC_SET_GRANT, %AXHVC_GRANT_GIC_SPIS) unless it has
- * ``CAP_SYS_ADMIN``. %AXHVC_FWD_F_LEVEL must match the line's trigger (the
- * grant's, or the one the line is configured with).
+ * (request_irq(), not shared) and raises @intid on each interrupt, until
+ * AXHVC_VM_UNFORWARD_IRQ or the VM's end. Only GIC SPIs granted to the caller
+ * (AXHVC_SET_GRANT) can be forwarded, any SPI with ``CAP_SYS_ADMIN``; see
+ * Documentation/vgic-bridge.rst, "Guest interrupts".
  *
  * Return: 0, or -1 with errno set to
  *
  * * ``EFAULT`` - the argument cannot be read;
- * * ``EINVAL`` - a bad @size, unknown flags, non-zero @__reserved, an SPI
- *   the host GIC does not implement, a per-CPU interrupt (an SGI or a PPI
- *   such as the timer's or the PMU's), a trigger that does not match the
- *   line's, or a resample fd given without %AXHVC_FWD_F_LEVEL (or missing
- *   with it);
+ * * ``EINVAL`` - a bad @size, unknown flags, non-zero @__reserved, an SPI the
+ *   host GIC does not implement, a per-CPU interrupt (SGI, PPI), a trigger
+ *   unlike the line's, or @resamplefd not as %AXHVC_FWD_F_LEVEL requires;
  * * ``E2BIG`` - unknown bytes of a bigger structure are not zero;
- * * ``EACCES`` - the line is not granted to the caller (nor is it a GIC SPI
- *   that could be);
+ * * ``EACCES`` - the line is not granted to the caller (nor is it a GIC SPI that could be);
  * * ``ENOENT`` - @intid has no route, or @host_irq is no Linux IRQ;
  * * ``EBUSY`` - the host IRQ is in use (by a driver, or forwarded already),
  *   or @intid has a host IRQ forwarded already;
  * * ``EBADF`` - @resamplefd is not an eventfd;
- * * ``ENODEV`` - with %AXHVC_FWD_F_GIC_SPI, no host GIC was found
- *   (%AXHVC_FEATURE_HOST_GIC not reported) or it has no IRQ domain;
+ * * ``ENODEV`` - %AXHVC_FWD_F_GIC_SPI without a host GIC or its IRQ domain;
  * * ``ENOMEM`` - out of memory;
  * * ``EPERM`` - the caller is not the process that created the VM.
  */
@@ -1024,14 +867,12 @@ struct axhvc_irq_forward {
 /**
  * define AXHVC_VM_UNFORWARD_IRQ - stop forwarding a host interrupt
  *
- * Takes a &struct axhvc_irq_forward naming the host IRQ as
- * AXHVC_VM_FORWARD_IRQ did (@host_irq and %AXHVC_FWD_F_GIC_SPI; @intid and
- * @resamplefd are ignored).
+ * Takes a &struct axhvc_irq_forward naming the host IRQ as AXHVC_VM_FORWARD_IRQ
+ * did (@host_irq, %AXHVC_FWD_F_GIC_SPI); @intid and @resamplefd are ignored.
  *
  * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (a bad @size,
  * other flags or non-zero @__reserved), ``E2BIG`` (unknown bytes of a bigger
- * structure are not zero), ``ENOENT`` (not forwarded by this VM) or
- * ``EPERM``.
+ * structure are not zero), ``ENOENT`` (not forwarded by this VM) or ``EPERM``.
  */
 #define AXHVC_VM_UNFORWARD_IRQ	_IO(AXHVC_IOCTL_MAGIC, 0x1a)
 
@@ -1063,8 +904,9 @@ struct axhvc_irq_state {
  * define AXHVC_VM_GET_IRQ_STATE - what a forwarded host interrupt did
  *
  * Return: 0, or -1 with errno set to ``EFAULT``, ``EINVAL`` (a bad @size,
- * non-zero flags or @__reserved), ``E2BIG`` (unknown bytes of a bigger structure are not
- * zero), ``ENOENT`` (no host IRQ is forwarded to @intid) or ``EPERM``.
+ * non-zero flags or @__reserved), ``E2BIG`` (unknown bytes of a bigger
+ * structure are not zero), ``ENOENT`` (no host IRQ is forwarded to @intid)
+ * or ``EPERM``.
  */
 #define AXHVC_VM_GET_IRQ_STATE	_IO(AXHVC_IOCTL_MAGIC, 0x1b)
 
