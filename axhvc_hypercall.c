@@ -21,10 +21,7 @@
  * @vm_flags: the VM's AXHVC_VM_F_* flags
  * @result: a value (>= 0) or a negative errno
  *
- * Errors are -errno by default; AxVisor itself answers -1 for every error,
- * which %AXHVC_VM_F_ERR_AXVISOR selects. Guests test x0 != 0 either way.
- *
- * Return: the 64-bit value for the guest's x0.
+ * Return: @result; an error as -1 with %AXHVC_VM_F_ERR_AXVISOR, as AxVisor.
  */
 u64 axhvc_encode_result(u32 vm_flags, long result)
 {
@@ -70,10 +67,7 @@ void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info)
 	info->errors = atomic64_read(&vm->hc_errors);
 }
 
-/*
- * HyperVisorDisable, HyperVisorPrepareDisable, which the VMM may ask to decide
- * (%AXHVC_VM_F_LIFECYCLE_TO_VMM). Else: no hypervisor to switch off under KVM.
- */
+/* Codes 0 and 1, unless the VMM decides: no hypervisor to switch off under KVM. */
 static long axhvc_hc_lifecycle(const struct axhvc_call *call)
 {
 	return -EOPNOTSUPP;

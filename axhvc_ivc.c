@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IVC channels: the registry and its rules (Documentation/ivc.rst). Both
- * lookups on the hypercall path are hash tables that grow with their
- * contents: channels by (publisher, key), mappings by (VM, publisher, key,
- * role).
+ * IVC channels: the registry and its rules (Documentation/ivc.rst). Channels
+ * by (publisher, key) and mappings by (VM, publisher, key, role) are hash
+ * tables that grow with their contents.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,16 +52,7 @@ static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp)
 static int axhvc_param_set_channels_per_vm(const char *val,
 					   const struct kernel_param *kp)
 {
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(val, 0, &v);
-	if (ret)
-		return ret;
-	if (!v || v > AXHVC_MAX_CHANNELS_PER_VM)
-		return -EINVAL;
-	WRITE_ONCE(*(unsigned int *)kp->arg, v);
-	return 0;
+	return param_set_uint_minmax(val, kp, 1, AXHVC_MAX_CHANNELS_PER_VM);
 }
 
 static const struct kernel_param_ops axhvc_pages_ops = {
@@ -124,15 +114,14 @@ struct axhvc_chan {
 };
 
 /*
- * Name of a channel mapping. The VM is named by its object, never by its id:
- * a new VM that takes a dying VM's id must not find the dying VM's mappings.
- * @publisher is 0 or 1: a u64, for no padding.
+ * Name of a channel mapping: the VM by its object, never by its id (a new VM
+ * taking a dying VM's id must not find its mappings).
  */
 struct axhvc_map_key {
 	u64 vm;
 	u64 pub_id;
 	u64 key;
-	u64 publisher;
+	u64 publisher;	/* 0 or 1; a u64 for no padding */
 };
 
 /* One VM's mapping of a channel, under axhvc_ivc_lock. */
@@ -153,12 +142,10 @@ struct axhvc_allowed {
 };
 
 /*
- * axhvc_ivc_lock protects the registry (axhvc_chans), the mappings
- * (axhvc_maps), every channel and mapping, the counters below, and each VM's
- * ivc_maps list, usage, limits, allowlist and doorbell: a VM found through a
- * mapping under the lock is alive. Every VM of the host takes it, so nothing
- * that may wait on one tenant is done under it (Documentation/overview.rst,
- * "Locks shared between VMs").
+ * Protects the registry (axhvc_chans), the mappings (axhvc_maps), every
+ * channel and mapping, the counters below, and each VM's ivc_maps, usage,
+ * limits, allowlist and doorbell: a VM found through a mapping under it is
+ * alive. Every VM takes it: see overview.rst, "Locks shared between VMs".
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
 
@@ -187,10 +174,8 @@ static unsigned long axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages;
 static struct dentry *axhvc_debugfs;
 
 /*
- * The published channel (@pub_id, @key). Without the registry lock (the
- * lookup takes rcu_read_lock() itself) the result must not be dereferenced
- * and only a NULL is final: the call that gets it happened before a
- * concurrent publication.
+ * The published channel (@pub_id, @key). Also called without the lock (the
+ * lookup takes RCU itself): then only a NULL is final, and is not dereferenced.
  */
 static struct axhvc_chan *axhvc_chan_find(u64 pub_id, u64 key)
 {
@@ -232,13 +217,11 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
 	__le64 *hdr;
 	unsigned int i;
 
-	/* Charged to the caller's memcg: the publishing VMM pays. */
 	chan = kvzalloc(struct_size(chan, pages, nr_pages), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return NULL;
 	chan->nr_pages = nr_pages;
-	chan->name.pub_id = pub_id;
-	chan->name.key = key;
+	chan->name = (struct axhvc_chan_key) { .pub_id = pub_id, .key = key };
 	INIT_LIST_HEAD(&chan->maps);
 	for (i = 0; i < nr_pages; i++) {
 		chan->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -279,18 +262,17 @@ bool axhvc_ivc_has_events(struct axhvc_vm *vm)
  */
 bool axhvc_ivc_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev)
 {
-	bool got = true;
+	bool got;
 
 	spin_lock_irq(&vm->events_lock);
+	got = vm->ev_count || vm->ev_lost;
 	if (vm->ev_count) {
 		*ev = vm->events[vm->ev_head];
 		vm->ev_head = (vm->ev_head + 1) % AXHVC_EVENT_QUEUE_LEN;
 		vm->ev_count--;
-	} else if (vm->ev_lost) {
+	} else if (got) {
 		*ev = (struct axhvc_event) { .type = AXHVC_EVENT_OVERFLOW };
 		vm->ev_lost = false;
-	} else {
-		got = false;
 	}
 	spin_unlock_irq(&vm->events_lock);
 	return got;
@@ -368,10 +350,10 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
-	map->name.vm = (uintptr_t)vm;
-	map->name.pub_id = chan->name.pub_id;
-	map->name.key = chan->name.key;
-	map->name.publisher = publisher;
+	map->name = (struct axhvc_map_key) {
+		.vm = (uintptr_t)vm, .pub_id = chan->name.pub_id,
+		.key = chan->name.key, .publisher = publisher,
+	};
 	map->chan = chan;
 	map->vm = vm;
 	/* The table's own errors (-EBUSY while it grows) are memory to a guest. */
@@ -449,9 +431,8 @@ static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t repor
  * @vm: the publisher
  * @key: the channel's key
  * @want: the size asked for, in bytes, not 0
- * @report: hands the granted GPA and size to the caller, under the registry
- *	lock, so it must neither fault nor sleep; if it fails, the publication
- *	is undone and its error returned
+ * @report: hands the granted GPA and size to the caller under the registry
+ *	lock (so it must neither fault nor sleep); its error undoes the call
  * @ctx: for @report
  *
  * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
@@ -599,10 +580,9 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_drop);
 static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
 					       u64 pub_id, u64 key)
 {
-	struct axhvc_chan_map *map = NULL;
+	struct axhvc_chan_map *map = pub_id == vm->vm_id ?
+		axhvc_vm_find_map(vm, pub_id, key, true) : NULL;
 
-	if (pub_id == vm->vm_id)
-		map = axhvc_vm_find_map(vm, pub_id, key, true);
 	return map ?: axhvc_vm_find_map(vm, pub_id, key, false);
 }
 
@@ -629,16 +609,12 @@ int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target)
 	list_for_each_entry(map, &own->chan->maps, chan_link) {
 		if (map->vm->vm_id != target)
 			continue;
-		if (map->vm->doorbell) {
+		ret = 0;
+		if (map->vm->doorbell)
 			axhvc_eventfd_signal(map->vm->doorbell);
-			ret = 0;
-		} else if (map->vm->doorbell_intid &&
-			   !axhvc_irq_inject(map->vm, map->vm->doorbell_intid)) {
-			ret = 0;
-		} else {
-			/* The target's VMM gave it no doorbell (or no route to it). */
-			ret = -EOPNOTSUPP;
-		}
+		else if (!map->vm->doorbell_intid ||
+			 axhvc_irq_inject(map->vm, map->vm->doorbell_intid))
+			ret = -EOPNOTSUPP;	/* its VMM gave it no doorbell, or no route */
 		break;
 	}
 out:
@@ -650,8 +626,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
 /**
  * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
  * @vm: the VM
- * @ctx: an eventfd doorbell (a reference the VM takes over on success), or
- *	NULL
+ * @ctx: an eventfd doorbell (a reference the VM takes on success), or NULL
  * @intid: without @ctx, a guest INTID to raise through its route, or 0
  *
  * Return: 0, or -EINTR (nothing changed, @ctx is still the caller's).
@@ -741,10 +716,8 @@ static void axhvc_map_info(const struct axhvc_chan_map *map,
 	info->key = chan->name.key;
 	info->size = axhvc_chan_bytes(chan);
 	info->offset = (u64)map->first << PAGE_SHIFT;
-	if (map->name.publisher)
-		info->flags |= AXHVC_CHAN_F_PUBLISHER;
-	if (chan->pub_map)
-		info->flags |= AXHVC_CHAN_F_PUBLISHED;
+	info->flags = (map->name.publisher ? AXHVC_CHAN_F_PUBLISHER : 0) |
+		      (chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0);
 	list_for_each_entry(m, &chan->maps, chan_link)
 		if (m != chan->pub_map)
 			info->nr_subscribers++;
@@ -908,15 +881,11 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 			c->flags = chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0;
 			c->first_subscriber = ns;
 		}
-		list_for_each_entry(m, &chan->maps, chan_link) {
-			if (m == chan->pub_map)
-				continue;
-			if (ns < max_subs)
-				subs[ns] = m->vm->vm_id;
-			ns++;
-			if (c)
-				c->nr_subscribers++;
-		}
+		list_for_each_entry(m, &chan->maps, chan_link)
+			if (m != chan->pub_map && ns++ < max_subs)
+				subs[ns - 1] = m->vm->vm_id;
+		if (c)
+			c->nr_subscribers = ns - c->first_subscriber;
 		n++;
 	}
 	mutex_unlock(&axhvc_ivc_lock);
@@ -943,14 +912,12 @@ static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
 }
 
 /**
- * axhvc_ivc_hc_map() - HIVCPublishChannel or HIVCSubscribChannel: map a
- * channel, tell the guest where
+ * axhvc_ivc_hc_map() - HIVCPublishChannel or HIVCSubscribChannel
  * @vm: the calling VM
  * @pub_id: the publisher's VM id (ignored to publish: @vm's own)
  * @key: the channel's key
  * @base_gpa: guest u64 where the channel's GPA goes
- * @size_gpa: guest u64 where the channel's size goes; to publish, it holds
- *	the size asked for
+ * @size_gpa: guest u64 where its size goes (to publish: the size asked for)
  * @publish: publish rather than subscribe
  *
  * The guest's u64s are pinned before the registry's lock is taken, so that
@@ -965,11 +932,7 @@ long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
 	struct axhvc_ivc_guest_out out;
 	int ret;
 
-	/*
-	 * A guest polling for a peer that has not published yet is the
-	 * common failure: answer it from the lockless lookup, after checking
-	 * the pointers' addresses but before pinning their pages.
-	 */
+	/* The common failure, a guest polling for a peer yet to publish: no pin. */
 	if (!publish) {
 		if (!axhvc_guest_u64_ptr(vm, base_gpa) ||
 		    !axhvc_guest_u64_ptr(vm, size_gpa))
@@ -1029,17 +992,15 @@ u32 axhvc_ivc_nr_channels(struct axhvc_vm *vm)
 void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 {
 	struct axhvc_chan_map *map, *tmp;
-	struct axhvc_allowed *allow;
-	struct eventfd_ctx *doorbell;
+	struct axhvc_allowed *allow = NULL;
+	struct eventfd_ctx *doorbell = NULL;
 
 	mutex_lock(&axhvc_ivc_lock);
 	list_for_each_entry_safe(map, tmp, &vm->ivc_maps, vm_link)
 		axhvc_map_del(map, false);
-	doorbell = vm->doorbell;
-	vm->doorbell = NULL;
+	swap(vm->doorbell, doorbell);
 	vm->doorbell_intid = 0;
-	allow = vm->ivc_allow;
-	vm->ivc_allow = NULL;
+	swap(vm->ivc_allow, allow);
 	mutex_unlock(&axhvc_ivc_lock);
 	if (doorbell)
 		eventfd_ctx_put(doorbell);
