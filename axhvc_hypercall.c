@@ -93,8 +93,7 @@ static long axhvc_hc_publish(const struct axhvc_call *call)
 
 static long axhvc_hc_subscribe(const struct axhvc_call *call)
 {
-	return axhvc_ivc_hc_map(call->vm, call->x[1], call->x[2], call->x[3],
-				call->x[4], false);
+	return axhvc_ivc_hc_map(call->vm, call->x[1], call->x[2], call->x[3], call->x[4], false);
 }
 
 static long axhvc_hc_unpublish(const struct axhvc_call *call)

@@ -49,8 +49,7 @@ static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static int axhvc_param_set_channels_per_vm(const char *val,
-					   const struct kernel_param *kp)
+static int axhvc_param_set_channels_per_vm(const char *val, const struct kernel_param *kp)
 {
 	return param_set_uint_minmax(val, kp, 1, AXHVC_MAX_CHANNELS_PER_VM);
 }
@@ -69,8 +68,7 @@ module_param_cb(max_channel_size, &axhvc_pages_ops, &max_channel_size, 0644);
 MODULE_PARM_DESC(max_channel_size,
 		 "Largest channel granted to a publisher, in bytes: a page multiple, a page .. 1 GiB (default 4 MiB)");
 
-module_param_cb(max_channels_per_vm, &axhvc_channels_per_vm_ops,
-		&max_channels_per_vm, 0644);
+module_param_cb(max_channels_per_vm, &axhvc_channels_per_vm_ops, &max_channels_per_vm, 0644);
 MODULE_PARM_DESC(max_channels_per_vm,
 		 "Channels a VM may hold, published and subscribed: 1 .. 65536 (default 4096)");
 
@@ -185,13 +183,11 @@ static struct axhvc_chan *axhvc_chan_find(u64 pub_id, u64 key)
 }
 
 /* The VM's mapping of channel (@pub_id, @key), as publisher or subscriber. */
-static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
-						u64 pub_id, u64 key,
+static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm, u64 pub_id, u64 key,
 						bool publisher)
 {
 	struct axhvc_map_key name = {
-		.vm = (uintptr_t)vm, .pub_id = pub_id, .key = key,
-		.publisher = publisher,
+		.vm = (uintptr_t)vm, .pub_id = pub_id, .key = key, .publisher = publisher,
 	};
 
 	lockdep_assert_held(&axhvc_ivc_lock);
@@ -210,8 +206,7 @@ static void axhvc_chan_free(struct axhvc_chan *chan)
 }
 
 /* A new channel: zeroed pages, the header written. Not yet visible. */
-static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
-					   unsigned int nr_pages)
+static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, unsigned int nr_pages)
 {
 	struct axhvc_chan *chan;
 	__le64 *hdr;
@@ -296,8 +291,7 @@ void axhvc_ivc_events_lost(struct axhvc_vm *vm)
  * (read() of its VM fd). A full queue drops the event and makes the next
  * read report %AXHVC_EVENT_OVERFLOW.
  */
-static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type,
-				      struct axhvc_vm *peer)
+static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type, struct axhvc_vm *peer)
 {
 	const struct axhvc_event ev = {
 		.type = type, .publisher = chan->name.pub_id,
@@ -337,8 +331,7 @@ static bool axhvc_vm_may_hold(const struct axhvc_vm *vm, u64 bytes)
 }
 
 /* Give @vm a mapping of @chan in its IVC window. */
-static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
-					    struct axhvc_chan *chan,
+static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm, struct axhvc_chan *chan,
 					    bool publisher)
 {
 	struct axhvc_chan_map *map;
@@ -415,8 +408,7 @@ static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 }
 
 /* Tell the caller where @map is; if that fails, the mapping goes again. */
-static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t report,
-			    void *ctx)
+static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t report, void *ctx)
 {
 	u64 gpa = map->vm->ivc_base + ((u64)map->first << PAGE_SHIFT);
 	int ret = report(map->vm, gpa, axhvc_chan_bytes(map->chan), ctx);
@@ -456,10 +448,9 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 	if (!chan)
 		return -ENOMEM;
 
-	if (mutex_lock_killable(&axhvc_ivc_lock)) {
-		axhvc_chan_free(chan);
-		return -EINTR;
-	}
+	ret = -EINTR;
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		goto free;
 	ret = rhashtable_lookup_insert_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
 	if (ret) {
 		ret = ret == -EEXIST ? ret : -ENOMEM;	/* as in axhvc_map_add() */
@@ -481,6 +472,7 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 
 fail:
 	mutex_unlock(&axhvc_ivc_lock);
+free:
 	axhvc_chan_free(chan);
 	return ret;
 }
@@ -520,12 +512,10 @@ static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
  * @report: as for axhvc_ivc_publish()
  * @ctx: for @report
  *
- * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
- * for the registry); a failed call leaves nothing behind.
+ * Return: as for axhvc_ivc_publish().
  */
-VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
-					 u64 key, axhvc_ivc_report_t report,
-					 void *ctx)
+VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+					 axhvc_ivc_report_t report, void *ctx)
 {
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
@@ -577,8 +567,7 @@ int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher)
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_drop);
 
 /* The VM's mapping of (@pub_id, @key), its own publication first. */
-static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
-					       u64 pub_id, u64 key)
+static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm, u64 pub_id, u64 key)
 {
 	struct axhvc_chan_map *map = pub_id == vm->vm_id ?
 		axhvc_vm_find_map(vm, pub_id, key, true) : NULL;
@@ -631,8 +620,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
  *
  * Return: 0, or -EINTR (nothing changed, @ctx is still the caller's).
  */
-int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
-			   u32 intid)
+int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx, u32 intid)
 {
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
@@ -648,8 +636,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
 /**
  * axhvc_ivc_set_limits() - set a VM's channel limits (AXHVC_VM_SET_LIMITS)
  * @vm: the VM
- * @lim: in: the new limits, 0 keeping a limit as it is; out: the limits now
- *	in force, for new publications and subscriptions
+ * @lim: in: the new limits (0: as it is); out: the limits now in force
  *
  * Return: 0, -EINVAL for a limit above the module's, or -EINTR.
  */
@@ -705,8 +692,7 @@ int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_allowlist);
 
-static void axhvc_map_info(const struct axhvc_chan_map *map,
-			   struct axhvc_channel_info *info)
+static void axhvc_map_info(const struct axhvc_chan_map *map, struct axhvc_channel_info *info)
 {
 	const struct axhvc_chan *chan = map->chan;
 	const struct axhvc_chan_map *m;
@@ -737,14 +723,13 @@ int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 		   u32 max, u32 *nr)
 {
 	struct axhvc_chan_map *map;
-	u32 n = 0;
 
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
 	*nr = vm->ivc_nr_channels;
 	if (*nr <= max)
 		list_for_each_entry(map, &vm->ivc_maps, vm_link)
-			axhvc_map_info(map, &info[n++]);
+			axhvc_map_info(map, info++);
 	mutex_unlock(&axhvc_ivc_lock);
 	return *nr <= max ? 0 : -E2BIG;
 }
@@ -768,7 +753,6 @@ int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 {
 	struct axhvc_chan_map *map, *m;
 	int ret = 0;
-	u32 n = 0;
 
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
@@ -782,7 +766,7 @@ int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 	else
 		list_for_each_entry(m, &map->chan->maps, chan_link)
 			if (m != map->chan->pub_map)
-				subs[n++] = m->vm->vm_id;
+				*subs++ = m->vm->vm_id;
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
@@ -895,19 +879,13 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list_all);
 
-/* Where the guest wants a channel's GPA and size: pinned (axhvc_ivc_hc_map()). */
-struct axhvc_ivc_guest_out {
-	struct axhvc_guest_u64 base;
-	struct axhvc_guest_u64 size;
-};
-
-static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
-				  void *ctx)
+/* @ctx: the guest's pinned u64s for the channel's GPA and size. */
+static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size, void *ctx)
 {
-	struct axhvc_ivc_guest_out *out = ctx;
+	struct axhvc_guest_u64 *out = ctx;
 
-	axhvc_guest_u64_set(&out->base, gpa);
-	axhvc_guest_u64_set(&out->size, size);
+	axhvc_guest_u64_set(&out[0], gpa);
+	axhvc_guest_u64_set(&out[1], size);
 	return 0;
 }
 
@@ -929,7 +907,7 @@ static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
 long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
 		      u64 size_gpa, bool publish)
 {
-	struct axhvc_ivc_guest_out out;
+	struct axhvc_guest_u64 out[2];	/* the GPA's, the size's */
 	int ret;
 
 	/* The common failure, a guest polling for a peer yet to publish: no pin. */
@@ -940,21 +918,20 @@ long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
 		if (!axhvc_chan_find(pub_id, key))
 			return -ENOENT;
 	}
-	ret = axhvc_guest_pin_u64(vm, base_gpa, &out.base);
+	ret = axhvc_guest_pin_u64(vm, base_gpa, &out[0]);
 	if (ret)
 		return ret;
-	ret = axhvc_guest_pin_u64(vm, size_gpa, &out.size);
+	ret = axhvc_guest_pin_u64(vm, size_gpa, &out[1]);
 	if (ret)
 		goto unpin_base;
 	if (publish)
-		ret = axhvc_ivc_publish(vm, key, axhvc_guest_u64_get(&out.size),
-					axhvc_ivc_report_guest, &out);
+		ret = axhvc_ivc_publish(vm, key, axhvc_guest_u64_get(&out[1]),
+					axhvc_ivc_report_guest, out);
 	else
-		ret = axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest,
-					  &out);
-	axhvc_guest_unpin_u64(&out.size);
+		ret = axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, out);
+	axhvc_guest_unpin_u64(&out[1]);
 unpin_base:
-	axhvc_guest_unpin_u64(&out.base);
+	axhvc_guest_unpin_u64(&out[0]);
 	return ret;
 }
 
@@ -1038,8 +1015,7 @@ int axhvc_ivc_init(void)
 	}
 	/* Counters for tests and the curious; no error if debugfs is off. */
 	axhvc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("ivc", 0400, axhvc_debugfs, NULL,
-			    &axhvc_ivc_stats_fops);
+	debugfs_create_file("ivc", 0400, axhvc_debugfs, NULL, &axhvc_ivc_stats_fops);
 	return 0;
 }
 
