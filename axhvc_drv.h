@@ -211,10 +211,8 @@ void axhvc_hc_vm_init(struct axhvc_vm *vm);
 void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 
 /* axhvc_ivc.c */
-long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
-			  u64 size_gpa);
-long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
-			    u64 base_gpa, u64 size_gpa);
+long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
+		      u64 size_gpa, bool publish);
 int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);
 int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target);
 void axhvc_ivc_vm_init(struct axhvc_vm *vm);

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The AxVisor hypercall dispatcher: codes 0..7, whichever route brought them
- * (the VMM's forwarded ioctl or the in-kernel intercept), with AxVisor's
- * semantics and axhvc's stable error encoding. See Documentation/axhvc.rst.
- * The one place that decodes x0: the routes pass every call here and act on
+ * The AxVisor hypercall dispatcher (Documentation/hypercalls.rst): both
+ * routes pass every call here, the one place that decodes x0, and act on
  * the verdict.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,10 +21,7 @@
  * @vm_flags: the VM's AXHVC_VM_F_* flags
  * @result: a value (>= 0) or a negative errno
  *
- * Errors are -errno by default; AxVisor itself answers -1 for every error,
- * which %AXHVC_VM_F_ERR_AXVISOR selects. Guests test x0 != 0 either way.
- *
- * Return: the 64-bit value for the guest's x0.
+ * Return: @result; an error as -1 with %AXHVC_VM_F_ERR_AXVISOR, as AxVisor.
  */
 u64 axhvc_encode_result(u32 vm_flags, long result)
 {
@@ -72,10 +67,9 @@ void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info)
 	info->errors = atomic64_read(&vm->hc_errors);
 }
 
-/* HyperVisorDisable, HyperVisorPrepareDisable: when the VMM does not decide. */
+/* Codes 0 and 1, unless the VMM decides: no hypervisor to switch off under KVM. */
 static long axhvc_hc_lifecycle(const struct axhvc_call *call)
 {
-	/* There is no hypervisor to switch off under KVM. */
 	return -EOPNOTSUPP;
 }
 
@@ -93,13 +87,13 @@ static long axhvc_hc_debug(const struct axhvc_call *call)
 
 static long axhvc_hc_publish(const struct axhvc_call *call)
 {
-	return axhvc_ivc_hc_publish(call->vm, call->x[1], call->x[2], call->x[3]);
+	return axhvc_ivc_hc_map(call->vm, call->vm->vm_id, call->x[1],
+				call->x[2], call->x[3], true);
 }
 
 static long axhvc_hc_subscribe(const struct axhvc_call *call)
 {
-	return axhvc_ivc_hc_subscribe(call->vm, call->x[1], call->x[2],
-				      call->x[3], call->x[4]);
+	return axhvc_ivc_hc_map(call->vm, call->x[1], call->x[2], call->x[3], call->x[4], false);
 }
 
 static long axhvc_hc_unpublish(const struct axhvc_call *call)
@@ -117,28 +111,16 @@ static long axhvc_hc_notify(const struct axhvc_call *call)
 	return axhvc_ivc_notify(call->vm, call->x[1], call->x[2], call->x[3]);
 }
 
-/**
- * struct axhvc_hc - how one hypercall code is served
- * @handler: serves the call, taking its arguments from x1..x6; its result
- *	goes to the guest's x0.
- * @lifecycle: the VMM may ask to decide the call itself
- *	(%AXHVC_VM_F_LIFECYCLE_TO_VMM).
- */
-struct axhvc_hc {
-	long (*handler)(const struct axhvc_call *call);
-	bool lifecycle;
-};
-
-/* The codes, as Documentation/hypercalls.rst lists them: the only decoding. */
-static const struct axhvc_hc axhvc_hcs[AXHVC_HC_COUNT] = {
-	[AXHVC_HC_HYPERVISOR_DISABLE]	      = { axhvc_hc_lifecycle, true },
-	[AXHVC_HC_HYPERVISOR_PREPARE_DISABLE] = { axhvc_hc_lifecycle, true },
-	[AXHVC_HC_HYPERVISOR_DEBUG]	      = { axhvc_hc_debug },
-	[AXHVC_HC_IVC_PUBLISH]		      = { axhvc_hc_publish },
-	[AXHVC_HC_IVC_SUBSCRIBE]	      = { axhvc_hc_subscribe },
-	[AXHVC_HC_IVC_UNPUBLISH]	      = { axhvc_hc_unpublish },
-	[AXHVC_HC_IVC_UNSUBSCRIBE]	      = { axhvc_hc_unsubscribe },
-	[AXHVC_HC_IVC_NOTIFY]		      = { axhvc_hc_notify },
+/* The handlers by code, as hypercalls.rst lists them: the only decoding. */
+static long (* const axhvc_hcs[AXHVC_HC_COUNT])(const struct axhvc_call *call) = {
+	[AXHVC_HC_HYPERVISOR_DISABLE]	      = axhvc_hc_lifecycle,
+	[AXHVC_HC_HYPERVISOR_PREPARE_DISABLE] = axhvc_hc_lifecycle,
+	[AXHVC_HC_HYPERVISOR_DEBUG]	      = axhvc_hc_debug,
+	[AXHVC_HC_IVC_PUBLISH]		      = axhvc_hc_publish,
+	[AXHVC_HC_IVC_SUBSCRIBE]	      = axhvc_hc_subscribe,
+	[AXHVC_HC_IVC_UNPUBLISH]	      = axhvc_hc_unpublish,
+	[AXHVC_HC_IVC_UNSUBSCRIBE]	      = axhvc_hc_unsubscribe,
+	[AXHVC_HC_IVC_NOTIFY]		      = axhvc_hc_notify,
 };
 
 /**
@@ -146,17 +128,12 @@ static const struct axhvc_hc axhvc_hcs[AXHVC_HC_COUNT] = {
  * @call: the call
  * @ret: out: the value for the guest's x0 when the call is done
  *
- * Decodes x0 (truncated to 32 bits) from the table above, and counts the
- * call in the VM's counters for the host view (AXHVC_LIST_VMS): one
- * lock-free atomic increment per call, and one more when it fails.
+ * Counts the call for the host view (AXHVC_LIST_VMS), lock-free. A lifecycle
+ * call the VMM decides is handed over; on the intercept route as a
+ * KVM_EXIT_HYPERCALL, which a VMM may pass on to AXHVC_VM_HYPERCALL: that
+ * gets %AXHVC_CALL_TO_VMM again and is not counted twice.
  *
- * A lifecycle call of a VM whose VMM decides them is handed over. On the
- * intercept route the VMM gets it as a KVM_EXIT_HYPERCALL; a VMM loop that
- * passes every such exit to AXHVC_VM_HYPERCALL then gets %AXHVC_CALL_TO_VMM
- * again, and the call is not counted twice.
- *
- * Context: process context, in the VMM's address space (the forwarded ioctl
- * or the intercepting vCPU thread); may sleep.
+ * Context: process context, in the VMM's address space; may sleep.
  *
  * Return: %AXHVC_CALL_DONE with @ret set; %AXHVC_CALL_TO_VMM for a
  * lifecycle call the VMM decides (@ret untouched); %AXHVC_CALL_NOT_OURS
@@ -165,24 +142,25 @@ static const struct axhvc_hc axhvc_hcs[AXHVC_HC_COUNT] = {
 int axhvc_dispatch(const struct axhvc_call *call, u64 *ret)
 {
 	struct axhvc_vm *vm = call->vm;
-	const struct axhvc_hc *hc;
+	u32 code = call->x[0];
+	bool to_vmm;
 	long result;
 
 	if (!axhvc_hc_is_axvisor(call->x[0]))
 		return AXHVC_CALL_NOT_OURS;
-	hc = &axhvc_hcs[(u32)call->x[0]];
-	if (hc->lifecycle && (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM) &&
-	    call->route == AXHVC_ROUTE_FORWARDED &&
+	to_vmm = axhvc_hcs[code] == axhvc_hc_lifecycle &&
+		 (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM);
+	if (to_vmm && call->route == AXHVC_ROUTE_FORWARDED &&
 	    (vm->flags & AXHVC_VM_F_INTERCEPT))
 		return AXHVC_CALL_TO_VMM;	/* counted when intercepted */
 
-	atomic64_inc(&vm->hc_calls[call->route][(u32)call->x[0]]);
-	if (hc->lifecycle && (vm->flags & AXHVC_VM_F_LIFECYCLE_TO_VMM)) {
+	atomic64_inc(&vm->hc_calls[call->route][code]);
+	if (to_vmm) {
 		trace_axhvc_hypercall(vm->vm_id, call->vcpu_id, call->x, 0, 0,
 				      call->route);
 		return AXHVC_CALL_TO_VMM;
 	}
-	result = hc->handler(call);
+	result = axhvc_hcs[code](call);
 	if (result < 0)
 		atomic64_inc(&vm->hc_errors);
 	*ret = axhvc_encode_result(vm->flags, result);

@@ -1,19 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IVC channels: memory shared between VMs, named by (publisher VM id, key),
- * with AxVisor's publish / subscribe / unpublish / unsubscribe semantics
- * (Documentation/axhvc.rst).
- *
- * A channel is a set of zeroed pages whose first 16 bytes hold the header
- * (publisher id, key). Each VM that publishes or subscribes gets a mapping
- * of the channel: a range of its own IVC window (axhvc_window.c). Unpublish
- * takes the channel off the registry, so it can be neither found nor
- * subscribed to, but it lives on for its subscribers until the last one
- * leaves.
- *
- * Both lookups on the hypercall path are hash tables that grow with their
- * contents: channels by (publisher, key), mappings by (VM, publisher, key,
- * role).
+ * IVC channels: the registry and its rules (Documentation/ivc.rst). Channels
+ * by (publisher, key) and mappings by (VM, publisher, key, role) are hash
+ * tables that grow with their contents.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,19 +22,22 @@
 #include "axhvc_drv.h"
 
 /*
- * Bounds of the module parameters: a value outside them is refused (EINVAL)
- * rather than trusted, so that no size computed from them overflows (a
- * channel's page count is an unsigned int).
+ * Bounds of the module parameters, refused (EINVAL) beyond them so that no
+ * size computed from them overflows (a channel's page count is a u32).
  */
 #define AXHVC_MAX_CHANNEL_SIZE		SZ_1G
 #define AXHVC_MAX_CHANNELS_PER_VM	65536U
 #define AXHVC_MAX_BYTES_PER_VM		(64ULL << 30)
 
-/* Set a ulong parameter to a page multiple in [PAGE_SIZE, @max]. */
-static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp,
-				 unsigned long max)
+static unsigned long max_channel_size = SZ_4M;
+static unsigned int max_channels_per_vm = 4096;
+static unsigned long max_bytes_per_vm = SZ_256M;
+
+/* Set a ulong parameter to a page multiple in [PAGE_SIZE, its bound]. */
+static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp)
 {
-	unsigned long v;
+	unsigned long v, max = kp->arg == &max_channel_size ? AXHVC_MAX_CHANNEL_SIZE :
+			       AXHVC_MAX_BYTES_PER_VM;
 	int ret;
 
 	ret = kstrtoul(val, 0, &v);
@@ -57,40 +49,13 @@ static int axhvc_param_set_pages(const char *val, const struct kernel_param *kp,
 	return 0;
 }
 
-static int axhvc_param_set_channel_size(const char *val,
-					const struct kernel_param *kp)
+static int axhvc_param_set_channels_per_vm(const char *val, const struct kernel_param *kp)
 {
-	return axhvc_param_set_pages(val, kp, AXHVC_MAX_CHANNEL_SIZE);
+	return param_set_uint_minmax(val, kp, 1, AXHVC_MAX_CHANNELS_PER_VM);
 }
 
-static int axhvc_param_set_bytes_per_vm(const char *val,
-					const struct kernel_param *kp)
-{
-	return axhvc_param_set_pages(val, kp, AXHVC_MAX_BYTES_PER_VM);
-}
-
-static int axhvc_param_set_channels_per_vm(const char *val,
-					   const struct kernel_param *kp)
-{
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(val, 0, &v);
-	if (ret)
-		return ret;
-	if (!v || v > AXHVC_MAX_CHANNELS_PER_VM)
-		return -EINVAL;
-	WRITE_ONCE(*(unsigned int *)kp->arg, v);
-	return 0;
-}
-
-static const struct kernel_param_ops axhvc_channel_size_ops = {
-	.set = axhvc_param_set_channel_size,
-	.get = param_get_ulong,
-};
-
-static const struct kernel_param_ops axhvc_bytes_per_vm_ops = {
-	.set = axhvc_param_set_bytes_per_vm,
+static const struct kernel_param_ops axhvc_pages_ops = {
+	.set = axhvc_param_set_pages,
 	.get = param_get_ulong,
 };
 
@@ -99,26 +64,21 @@ static const struct kernel_param_ops axhvc_channels_per_vm_ops = {
 	.get = param_get_uint,
 };
 
-static unsigned long max_channel_size = SZ_4M;
-module_param_cb(max_channel_size, &axhvc_channel_size_ops, &max_channel_size, 0644);
+module_param_cb(max_channel_size, &axhvc_pages_ops, &max_channel_size, 0644);
 MODULE_PARM_DESC(max_channel_size,
 		 "Largest channel granted to a publisher, in bytes: a page multiple, a page .. 1 GiB (default 4 MiB)");
 
-static unsigned int max_channels_per_vm = 4096;
-module_param_cb(max_channels_per_vm, &axhvc_channels_per_vm_ops,
-		&max_channels_per_vm, 0644);
+module_param_cb(max_channels_per_vm, &axhvc_channels_per_vm_ops, &max_channels_per_vm, 0644);
 MODULE_PARM_DESC(max_channels_per_vm,
 		 "Channels a VM may hold, published and subscribed: 1 .. 65536 (default 4096)");
 
-static unsigned long max_bytes_per_vm = SZ_256M;
-module_param_cb(max_bytes_per_vm, &axhvc_bytes_per_vm_ops, &max_bytes_per_vm, 0644);
+module_param_cb(max_bytes_per_vm, &axhvc_pages_ops, &max_bytes_per_vm, 0644);
 MODULE_PARM_DESC(max_bytes_per_vm,
 		 "Bytes of channels a VM may hold, published and subscribed: a page multiple, a page .. 64 GiB (default 256 MiB)");
 
 /**
  * axhvc_ivc_limits() - the module parameters' limits, as they are now
- * @max_channels: out: the channels a new VM may hold (and the most
- *	AXHVC_VM_SET_LIMITS may set)
+ * @max_channels: out: the channels a new VM may hold (and AXHVC_VM_SET_LIMITS may set)
  * @max_bytes: out: the bytes of channels a new VM may hold (likewise)
  * @max_chan_size: out: the largest channel a guest may publish
  */
@@ -135,88 +95,55 @@ struct axhvc_chan_key {
 	u64 key;
 };
 
-/**
- * struct axhvc_chan - an IVC channel
- * @node: in axhvc_chans while published.
- * @all_link: in axhvc_all_chans from publication until freed.
- * @name: the publisher's VM id and key.
- * @maps: the VMs' mappings of the channel (&struct axhvc_chan_map.chan_link).
- * @pub_map: the publisher's mapping, NULL once unpublished.
- * @nr_pages: size of the channel in pages.
- * @rcu: frees the structure after a grace period, for lockless lookups.
- * @pages: the channel's pages.
- *
- * All fields are protected by axhvc_ivc_lock. Lookups in axhvc_chans may
- * also run under RCU alone (axhvc_chan_published()), which reads @node and
- * @name only: the structure outlives its removal by a grace period.
+/*
+ * An IVC channel, under axhvc_ivc_lock. Lookups in axhvc_chans may also run
+ * under RCU alone (axhvc_chan_find()), reading @node and @name only: the
+ * structure outlives its removal by a grace period (@rcu).
  */
 struct axhvc_chan {
-	struct rhash_head node;
-	struct list_head all_link;
+	struct rhash_head node;		/* in axhvc_chans while published */
+	struct list_head all_link;	/* in axhvc_all_chans until freed */
 	struct axhvc_chan_key name;
-	struct list_head maps;
-	struct axhvc_chan_map *pub_map;
+	struct list_head maps;		/* &struct axhvc_chan_map.chan_link */
+	struct axhvc_chan_map *pub_map;	/* NULL once unpublished */
 	struct rcu_head rcu;
 	unsigned int nr_pages;
 	struct page *pages[] __counted_by(nr_pages);
 };
 
 /*
- * Name of a channel mapping. The VM is named by its object, never by its id:
- * a new VM that takes a dying VM's id must not find the dying VM's mappings.
- * @publisher is 0 or 1: a u64, for no padding.
+ * Name of a channel mapping: the VM by its object, never by its id (a new VM
+ * taking a dying VM's id must not find its mappings).
  */
 struct axhvc_map_key {
 	u64 vm;
 	u64 pub_id;
 	u64 key;
-	u64 publisher;
+	u64 publisher;	/* 0 or 1; a u64 for no padding */
 };
 
-/**
- * struct axhvc_chan_map - one VM's mapping of a channel
- * @node: in axhvc_maps.
- * @name: the VM, the channel, and whether the mapping is the publisher's.
- * @vm_link: in the VM's &struct axhvc_vm.ivc_maps.
- * @chan_link: in the channel's @maps.
- * @chan: the channel.
- * @vm: the VM whose window holds the mapping.
- * @first: first page of the mapping in the VM's IVC window.
- *
- * Protected by axhvc_ivc_lock.
- */
+/* One VM's mapping of a channel, under axhvc_ivc_lock. */
 struct axhvc_chan_map {
-	struct rhash_head node;
+	struct rhash_head node;		/* in axhvc_maps */
 	struct axhvc_map_key name;
-	struct list_head vm_link;
-	struct list_head chan_link;
+	struct list_head vm_link;	/* in &struct axhvc_vm.ivc_maps */
+	struct list_head chan_link;	/* in &struct axhvc_chan.maps */
 	struct axhvc_chan *chan;
 	struct axhvc_vm *vm;
-	unsigned long first;
+	unsigned long first;		/* first page in the VM's IVC window */
 };
 
-/**
- * struct axhvc_allowed - the VM ids that may subscribe to a VM's channels
- * @nr: how many ids.
- * @ids: the ids, sorted.
- */
+/* The VM ids that may subscribe to a VM's channels, sorted. */
 struct axhvc_allowed {
 	u32 nr;
 	u64 ids[] __counted_by(nr);
 };
 
 /*
- * axhvc_ivc_lock protects the registry (axhvc_chans), the mappings
- * (axhvc_maps), every channel and channel mapping, the counters below, and
- * each VM's ivc_maps list, usage, limits, allowlist and doorbell: a VM found
- * through a channel mapping under the lock is alive. It nests outside each
- * VM's window_lock, events_lock and irq_lock.
- *
- * Every VM of the host takes it, so nothing that may wait on one tenant is
- * done under it: no access to user or guest memory (results go to guest
- * pages pinned beforehand, see axhvc_guest_pin_u64()) and no allocation
- * bigger than a mapping. Hypercall and ioctl paths wait for it killably;
- * only teardown waits uninterruptibly.
+ * Protects the registry (axhvc_chans), the mappings (axhvc_maps), every
+ * channel and mapping, the counters below, and each VM's ivc_maps, usage,
+ * limits, allowlist and doorbell: a VM found through a mapping under it is
+ * alive. Every VM takes it: see overview.rst, "Locks shared between VMs".
  */
 static DEFINE_MUTEX(axhvc_ivc_lock);
 
@@ -234,8 +161,7 @@ static const struct rhashtable_params axhvc_map_params = {
 	.automatic_shrinking = true,
 };
 
-/* Published channels, and all channel mappings. */
-static struct rhashtable axhvc_chans;
+static struct rhashtable axhvc_chans;	/* published channels */
 static struct rhashtable axhvc_maps;
 /* Every channel that exists, published or not, oldest first (host view). */
 static LIST_HEAD(axhvc_all_chans);
@@ -245,35 +171,23 @@ static unsigned long axhvc_nr_chans, axhvc_nr_maps, axhvc_nr_pages;
 
 static struct dentry *axhvc_debugfs;
 
+/*
+ * The published channel (@pub_id, @key). Also called without the lock (the
+ * lookup takes RCU itself): then only a NULL is final, and is not dereferenced.
+ */
 static struct axhvc_chan *axhvc_chan_find(u64 pub_id, u64 key)
 {
 	struct axhvc_chan_key name = { .pub_id = pub_id, .key = key };
 
-	lockdep_assert_held(&axhvc_ivc_lock);
-	return rhashtable_lookup_fast(&axhvc_chans, &name, axhvc_chan_params);
-}
-
-/*
- * Is channel (@pub_id, @key) published? Without the registry lock: the
- * answer may be stale by the time it is used, so only a "no" is final (the
- * call that gets it simply happened before a concurrent publication).
- */
-static bool axhvc_chan_published(u64 pub_id, u64 key)
-{
-	struct axhvc_chan_key name = { .pub_id = pub_id, .key = key };
-
-	/* Takes rcu_read_lock() itself; the entry is not dereferenced. */
 	return rhashtable_lookup_fast(&axhvc_chans, &name, axhvc_chan_params);
 }
 
 /* The VM's mapping of channel (@pub_id, @key), as publisher or subscriber. */
-static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm,
-						u64 pub_id, u64 key,
+static struct axhvc_chan_map *axhvc_vm_find_map(struct axhvc_vm *vm, u64 pub_id, u64 key,
 						bool publisher)
 {
 	struct axhvc_map_key name = {
-		.vm = (uintptr_t)vm, .pub_id = pub_id, .key = key,
-		.publisher = publisher,
+		.vm = (uintptr_t)vm, .pub_id = pub_id, .key = key, .publisher = publisher,
 	};
 
 	lockdep_assert_held(&axhvc_ivc_lock);
@@ -292,20 +206,17 @@ static void axhvc_chan_free(struct axhvc_chan *chan)
 }
 
 /* A new channel: zeroed pages, the header written. Not yet visible. */
-static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key,
-					   unsigned int nr_pages)
+static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, unsigned int nr_pages)
 {
 	struct axhvc_chan *chan;
 	__le64 *hdr;
 	unsigned int i;
 
-	/* Charged to the caller's memcg: the publishing VMM pays. */
 	chan = kvzalloc(struct_size(chan, pages, nr_pages), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return NULL;
 	chan->nr_pages = nr_pages;
-	chan->name.pub_id = pub_id;
-	chan->name.key = key;
+	chan->name = (struct axhvc_chan_key) { .pub_id = pub_id, .key = key };
 	INIT_LIST_HEAD(&chan->maps);
 	for (i = 0; i < nr_pages; i++) {
 		chan->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -326,36 +237,11 @@ static u64 axhvc_chan_bytes(const struct axhvc_chan *chan)
 	return (u64)chan->nr_pages << PAGE_SHIFT;
 }
 
-/*
- * Queue a channel event for @vm's VMM (read() of the VM fd, ivc_chardev.c).
- * A full queue drops the event and makes the next read report
- * %AXHVC_EVENT_OVERFLOW.
- */
-static void axhvc_ivc_post_event(struct axhvc_vm *vm, u32 type, u64 pub_id,
-				 u64 key, u64 peer)
-{
-	struct axhvc_event *ev;
-	unsigned long irqflags;
-
-	spin_lock_irqsave(&vm->events_lock, irqflags);
-	if (vm->ev_count == AXHVC_EVENT_QUEUE_LEN) {
-		vm->ev_lost = true;
-	} else {
-		ev = &vm->events[(vm->ev_head + vm->ev_count++) % AXHVC_EVENT_QUEUE_LEN];
-		*ev = (struct axhvc_event) {
-			.type = type, .publisher = pub_id, .key = key, .peer = peer,
-		};
-	}
-	spin_unlock_irqrestore(&vm->events_lock, irqflags);
-	wake_up_interruptible_poll(&vm->events_wq, EPOLLIN | EPOLLRDNORM);
-}
-
 /**
  * axhvc_ivc_has_events() - is an event (or an overflow) queued for a VM?
  * @vm: the VM
  *
- * Context: any; a hint without the lock, for waiting and polling.
- * Return: true if axhvc_ivc_pop_event() would find one.
+ * Return: true if axhvc_ivc_pop_event() would find one (a hint, lockless).
  */
 bool axhvc_ivc_has_events(struct axhvc_vm *vm)
 {
@@ -371,18 +257,17 @@ bool axhvc_ivc_has_events(struct axhvc_vm *vm)
  */
 bool axhvc_ivc_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev)
 {
-	bool got = true;
+	bool got;
 
 	spin_lock_irq(&vm->events_lock);
+	got = vm->ev_count || vm->ev_lost;
 	if (vm->ev_count) {
 		*ev = vm->events[vm->ev_head];
 		vm->ev_head = (vm->ev_head + 1) % AXHVC_EVENT_QUEUE_LEN;
 		vm->ev_count--;
-	} else if (vm->ev_lost) {
+	} else if (got) {
 		*ev = (struct axhvc_event) { .type = AXHVC_EVENT_OVERFLOW };
 		vm->ev_lost = false;
-	} else {
-		got = false;
 	}
 	spin_unlock_irq(&vm->events_lock);
 	return got;
@@ -390,10 +275,9 @@ bool axhvc_ivc_pop_event(struct axhvc_vm *vm, struct axhvc_event *ev)
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_pop_event);
 
 /**
- * axhvc_ivc_events_lost() - an event popped could not be delivered
+ * axhvc_ivc_events_lost() - an event popped could not be delivered: the next
+ * read reports %AXHVC_EVENT_OVERFLOW
  * @vm: the VM
- *
- * The next read reports %AXHVC_EVENT_OVERFLOW.
  */
 void axhvc_ivc_events_lost(struct axhvc_vm *vm)
 {
@@ -402,23 +286,40 @@ void axhvc_ivc_events_lost(struct axhvc_vm *vm)
 	spin_unlock_irq(&vm->events_lock);
 }
 
-/* Tell every other member of @chan that @peer did @type. */
-static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type,
-				      struct axhvc_vm *peer)
+/*
+ * Tell every other member's VMM that @peer did @type: an event on its queue
+ * (read() of its VM fd). A full queue drops the event and makes the next
+ * read report %AXHVC_EVENT_OVERFLOW.
+ */
+static void axhvc_chan_notify_members(struct axhvc_chan *chan, u32 type, struct axhvc_vm *peer)
 {
+	const struct axhvc_event ev = {
+		.type = type, .publisher = chan->name.pub_id,
+		.key = chan->name.key, .peer = peer->vm_id,
+	};
 	struct axhvc_chan_map *map;
+	unsigned long irqflags;
 
 	lockdep_assert_held(&axhvc_ivc_lock);
-	list_for_each_entry(map, &chan->maps, chan_link)
-		if (map->vm != peer)
-			axhvc_ivc_post_event(map->vm, type, chan->name.pub_id,
-					     chan->name.key, peer->vm_id);
+	list_for_each_entry(map, &chan->maps, chan_link) {
+		struct axhvc_vm *vm = map->vm;
+
+		if (vm == peer)
+			continue;
+		spin_lock_irqsave(&vm->events_lock, irqflags);
+		if (vm->ev_count == AXHVC_EVENT_QUEUE_LEN)
+			vm->ev_lost = true;
+		else
+			vm->events[(vm->ev_head + vm->ev_count++) % AXHVC_EVENT_QUEUE_LEN] = ev;
+		spin_unlock_irqrestore(&vm->events_lock, irqflags);
+		wake_up_interruptible_poll(&vm->events_wq, EPOLLIN | EPOLLRDNORM);
+	}
 }
 
 /*
- * Could @vm take a mapping of @bytes more: its window, its channel count and
- * its bytes? Without the lock it is a first check, before anything is
- * allocated; axhvc_map_add() asks again under the lock.
+ * Could @vm take a mapping of @bytes more (window, channel count, bytes)?
+ * Asked first without the lock, before anything is allocated, then again
+ * under it by axhvc_map_add().
  */
 static bool axhvc_vm_may_hold(const struct axhvc_vm *vm, u64 bytes)
 {
@@ -430,8 +331,7 @@ static bool axhvc_vm_may_hold(const struct axhvc_vm *vm, u64 bytes)
 }
 
 /* Give @vm a mapping of @chan in its IVC window. */
-static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
-					    struct axhvc_chan *chan,
+static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm, struct axhvc_chan *chan,
 					    bool publisher)
 {
 	struct axhvc_chan_map *map;
@@ -443,17 +343,16 @@ static struct axhvc_chan_map *axhvc_map_add(struct axhvc_vm *vm,
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
-	map->name.vm = (uintptr_t)vm;
-	map->name.pub_id = chan->name.pub_id;
-	map->name.key = chan->name.key;
-	map->name.publisher = publisher;
+	map->name = (struct axhvc_map_key) {
+		.vm = (uintptr_t)vm, .pub_id = chan->name.pub_id,
+		.key = chan->name.key, .publisher = publisher,
+	};
 	map->chan = chan;
 	map->vm = vm;
 	/* The table's own errors (-EBUSY while it grows) are memory to a guest. */
-	if (rhashtable_insert_fast(&axhvc_maps, &map->node, axhvc_map_params)) {
-		ret = -ENOMEM;
+	ret = -ENOMEM;
+	if (rhashtable_insert_fast(&axhvc_maps, &map->node, axhvc_map_params))
 		goto free_map;
-	}
 	/* Faults may find the range from here on: the pages are ready. */
 	ret = axhvc_window_alloc(vm, chan->nr_pages, chan->pages, &map->first);
 	if (ret)
@@ -508,9 +407,15 @@ static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 	}
 }
 
-static u64 axhvc_map_gpa(const struct axhvc_chan_map *map)
+/* Tell the caller where @map is; if that fails, the mapping goes again. */
+static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t report, void *ctx)
 {
-	return map->vm->ivc_base + ((u64)map->first << PAGE_SHIFT);
+	u64 gpa = map->vm->ivc_base + ((u64)map->first << PAGE_SHIFT);
+	int ret = report(map->vm, gpa, axhvc_chan_bytes(map->chan), ctx);
+
+	if (ret)
+		axhvc_map_del(map, true);	/* and a channel it was the last of */
+	return ret;
 }
 
 /**
@@ -518,13 +423,9 @@ static u64 axhvc_map_gpa(const struct axhvc_chan_map *map)
  * @vm: the publisher
  * @key: the channel's key
  * @want: the size asked for, in bytes, not 0
- * @report: hands the granted GPA and size to the caller, under the registry
- *	lock, so it must neither fault nor sleep; if it fails, the publication
- *	is undone and its error returned
+ * @report: hands the granted GPA and size to the caller under the registry
+ *	lock (so it must neither fault nor sleep); its error undoes the call
  * @ctx: for @report
- *
- * The size granted is checked against the VM's window and limits before
- * the channel is allocated.
  *
  * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
  * for the registry); a failed call leaves nothing behind.
@@ -534,53 +435,44 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 {
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
-	u64 limit, bytes;
+	u64 bytes;
 	int ret;
 
 	if (!want)
 		return -EINVAL;
 	/* The parameter's setter keeps it a page multiple of at most 1 GiB. */
-	limit = READ_ONCE(max_channel_size);
-	bytes = PAGE_ALIGN(min(want, limit));
+	bytes = PAGE_ALIGN(min_t(u64, want, READ_ONCE(max_channel_size)));
 	if (!axhvc_vm_may_hold(vm, bytes))
 		return -ENOSPC;
 	chan = axhvc_chan_alloc(vm->vm_id, key, bytes >> PAGE_SHIFT);
 	if (!chan)
 		return -ENOMEM;
 
-	if (mutex_lock_killable(&axhvc_ivc_lock)) {
-		axhvc_chan_free(chan);
-		return -EINTR;
-	}
-	if (axhvc_chan_find(vm->vm_id, key)) {
-		ret = -EEXIST;
+	ret = -EINTR;
+	if (mutex_lock_killable(&axhvc_ivc_lock))
+		goto free;
+	ret = rhashtable_lookup_insert_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
+	if (ret) {
+		ret = ret == -EEXIST ? ret : -ENOMEM;	/* as in axhvc_map_add() */
 		goto fail;
 	}
-	if (rhashtable_insert_fast(&axhvc_chans, &chan->node, axhvc_chan_params)) {
-		ret = -ENOMEM;
+	map = axhvc_map_add(vm, chan, true);
+	if (IS_ERR(map)) {
+		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
+		ret = PTR_ERR(map);
 		goto fail;
 	}
 	list_add_tail(&chan->all_link, &axhvc_all_chans);
 	axhvc_nr_chans++;
 	axhvc_nr_pages += chan->nr_pages;
-	map = axhvc_map_add(vm, chan, true);
-	if (IS_ERR(map)) {
-		ret = PTR_ERR(map);
-		rhashtable_remove_fast(&axhvc_chans, &chan->node, axhvc_chan_params);
-		list_del(&chan->all_link);
-		axhvc_nr_chans--;
-		axhvc_nr_pages -= chan->nr_pages;
-		goto fail;
-	}
 	chan->pub_map = map;
-	ret = report(vm, axhvc_map_gpa(map), axhvc_chan_bytes(chan), ctx);
-	if (ret)
-		axhvc_map_del(map, true);	/* frees the channel too */
+	ret = axhvc_map_report(map, report, ctx);
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 
 fail:
 	mutex_unlock(&axhvc_ivc_lock);
+free:
 	axhvc_chan_free(chan);
 	return ret;
 }
@@ -620,49 +512,29 @@ static bool axhvc_may_subscribe(struct axhvc_vm *publisher, struct axhvc_vm *vm)
  * @report: as for axhvc_ivc_publish()
  * @ctx: for @report
  *
- * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
- * for the registry); a failed call leaves nothing behind.
+ * Return: as for axhvc_ivc_publish().
  */
-VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id,
-					 u64 key, axhvc_ivc_report_t report,
-					 void *ctx)
+VISIBLE_IF_KUNIT int axhvc_ivc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
+					 axhvc_ivc_report_t report, void *ctx)
 {
 	struct axhvc_chan_map *map;
 	struct axhvc_chan *chan;
 	int ret;
 
-	/*
-	 * The common failure, a channel nobody published (a guest polling for
-	 * its peer), needs no lock; anything else is decided under it.
-	 */
-	if (!axhvc_chan_published(pub_id, key))
-		return -ENOENT;
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
 	chan = axhvc_chan_find(pub_id, key);
-	if (!chan) {
-		ret = -ENOENT;
-		goto out;
-	}
-	if (!axhvc_may_subscribe(chan->pub_map->vm, vm)) {
-		ret = -EACCES;
-		goto out;
-	}
-	if (axhvc_vm_find_map(vm, pub_id, key, false)) {
-		ret = -EEXIST;
-		goto out;
-	}
-	map = axhvc_map_add(vm, chan, false);
-	if (IS_ERR(map)) {
-		ret = PTR_ERR(map);
-		goto out;
-	}
-	ret = report(vm, axhvc_map_gpa(map), axhvc_chan_bytes(chan), ctx);
-	if (ret)
-		axhvc_map_del(map, true);
+	if (!chan)
+		map = ERR_PTR(-ENOENT);
+	else if (!axhvc_may_subscribe(chan->pub_map->vm, vm))
+		map = ERR_PTR(-EACCES);
+	else if (axhvc_vm_find_map(vm, pub_id, key, false))
+		map = ERR_PTR(-EEXIST);
 	else
+		map = axhvc_map_add(vm, chan, false);
+	ret = IS_ERR(map) ? PTR_ERR(map) : axhvc_map_report(map, report, ctx);
+	if (!ret)
 		axhvc_chan_notify_members(chan, AXHVC_EVENT_SUBSCRIBED, vm);
-out:
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
@@ -680,28 +552,26 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_subscribe);
 int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher)
 {
 	struct axhvc_chan_map *map;
-	int ret = 0;
+	int ret = -ENOENT;
 
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
 	map = axhvc_vm_find_map(vm, pub_id, key, publisher);
-	if (map)
+	if (map) {
 		axhvc_map_del(map, false);
-	else
-		ret = -ENOENT;
+		ret = 0;
+	}
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_drop);
 
 /* The VM's mapping of (@pub_id, @key), its own publication first. */
-static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
-					       u64 pub_id, u64 key)
+static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm, u64 pub_id, u64 key)
 {
-	struct axhvc_chan_map *map = NULL;
+	struct axhvc_chan_map *map = pub_id == vm->vm_id ?
+		axhvc_vm_find_map(vm, pub_id, key, true) : NULL;
 
-	if (pub_id == vm->vm_id)
-		map = axhvc_vm_find_map(vm, pub_id, key, true);
 	return map ?: axhvc_vm_find_map(vm, pub_id, key, false);
 }
 
@@ -711,9 +581,6 @@ static struct axhvc_chan_map *axhvc_vm_any_map(struct axhvc_vm *vm,
  * @pub_id: the channel's publisher
  * @key: the channel's key
  * @target: the VM to ring, the publisher or a subscriber of the channel
- *
- * The caller must be a member too: a VM cannot ring on a channel it is not
- * part of, nor learn whether the channel exists.
  *
  * Return: 0, -ENOENT when the caller or the target is not a member,
  * -EOPNOTSUPP when the target has no doorbell, or -EINTR.
@@ -731,16 +598,12 @@ int axhvc_ivc_notify(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 target)
 	list_for_each_entry(map, &own->chan->maps, chan_link) {
 		if (map->vm->vm_id != target)
 			continue;
-		if (map->vm->doorbell) {
+		ret = 0;
+		if (map->vm->doorbell)
 			axhvc_eventfd_signal(map->vm->doorbell);
-			ret = 0;
-		} else if (map->vm->doorbell_intid &&
-			   !axhvc_irq_inject(map->vm, map->vm->doorbell_intid)) {
-			ret = 0;
-		} else {
-			/* The target's VMM gave it no doorbell (or no route to it). */
-			ret = -EOPNOTSUPP;
-		}
+		else if (!map->vm->doorbell_intid ||
+			 axhvc_irq_inject(map->vm, map->vm->doorbell_intid))
+			ret = -EOPNOTSUPP;	/* its VMM gave it no doorbell, or no route */
 		break;
 	}
 out:
@@ -752,25 +615,20 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_notify);
 /**
  * axhvc_ivc_set_doorbell() - set or remove a VM's doorbell
  * @vm: the VM
- * @ctx: an eventfd doorbell (a reference the VM takes over on success), or
- *	NULL
+ * @ctx: an eventfd doorbell (a reference the VM takes on success), or NULL
  * @intid: without @ctx, a guest INTID to raise through its route, or 0
  *
  * Return: 0, or -EINTR (nothing changed, @ctx is still the caller's).
  */
-int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx,
-			   u32 intid)
+int axhvc_ivc_set_doorbell(struct axhvc_vm *vm, struct eventfd_ctx *ctx, u32 intid)
 {
-	struct eventfd_ctx *old;
-
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
-	old = vm->doorbell;
-	vm->doorbell = ctx;
 	vm->doorbell_intid = ctx ? 0 : intid;
+	swap(vm->doorbell, ctx);
 	mutex_unlock(&axhvc_ivc_lock);
-	if (old)
-		eventfd_ctx_put(old);
+	if (ctx)
+		eventfd_ctx_put(ctx);	/* the old one */
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
@@ -778,11 +636,7 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_doorbell);
 /**
  * axhvc_ivc_set_limits() - set a VM's channel limits (AXHVC_VM_SET_LIMITS)
  * @vm: the VM
- * @lim: in: the new limits, 0 keeping a limit as it is; out: the limits now
- *	in force
- *
- * Limits apply to new publications and subscriptions; what the VM holds
- * already stays.
+ * @lim: in: the new limits (0: as it is); out: the limits now in force
  *
  * Return: 0, -EINVAL for a limit above the module's, or -EINTR.
  */
@@ -813,13 +667,11 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_limits);
  * @ids: the VM ids allowed (any order, duplicates fine), or NULL for all
  * @nr: how many ids
  *
- * Applies to new subscriptions; existing ones stay.
- *
- * Return: 0, -ENOMEM or -EINTR.
+ * Return: 0, -ENOMEM or -EINTR. Existing subscriptions stay.
  */
 int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
 {
-	struct axhvc_allowed *allow = NULL, *old;
+	struct axhvc_allowed *allow = NULL;
 
 	if (ids) {
 		allow = kmalloc(struct_size(allow, ids, nr), GFP_KERNEL_ACCOUNT);
@@ -833,16 +685,14 @@ int axhvc_ivc_set_allowlist(struct axhvc_vm *vm, const u64 *ids, u32 nr)
 		kfree(allow);
 		return -EINTR;
 	}
-	old = vm->ivc_allow;
-	vm->ivc_allow = allow;
+	swap(vm->ivc_allow, allow);
 	mutex_unlock(&axhvc_ivc_lock);
-	kfree(old);
+	kfree(allow);	/* the old one */
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_set_allowlist);
 
-static void axhvc_map_info(const struct axhvc_chan_map *map,
-			   struct axhvc_channel_info *info)
+static void axhvc_map_info(const struct axhvc_chan_map *map, struct axhvc_channel_info *info)
 {
 	const struct axhvc_chan *chan = map->chan;
 	const struct axhvc_chan_map *m;
@@ -852,10 +702,8 @@ static void axhvc_map_info(const struct axhvc_chan_map *map,
 	info->key = chan->name.key;
 	info->size = axhvc_chan_bytes(chan);
 	info->offset = (u64)map->first << PAGE_SHIFT;
-	if (map->name.publisher)
-		info->flags |= AXHVC_CHAN_F_PUBLISHER;
-	if (chan->pub_map)
-		info->flags |= AXHVC_CHAN_F_PUBLISHED;
+	info->flags = (map->name.publisher ? AXHVC_CHAN_F_PUBLISHER : 0) |
+		      (chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0);
 	list_for_each_entry(m, &chan->maps, chan_link)
 		if (m != chan->pub_map)
 			info->nr_subscribers++;
@@ -875,14 +723,13 @@ int axhvc_ivc_list(struct axhvc_vm *vm, struct axhvc_channel_info *info,
 		   u32 max, u32 *nr)
 {
 	struct axhvc_chan_map *map;
-	u32 n = 0;
 
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
 	*nr = vm->ivc_nr_channels;
 	if (*nr <= max)
 		list_for_each_entry(map, &vm->ivc_maps, vm_link)
-			axhvc_map_info(map, &info[n++]);
+			axhvc_map_info(map, info++);
 	mutex_unlock(&axhvc_ivc_lock);
 	return *nr <= max ? 0 : -E2BIG;
 }
@@ -906,35 +753,28 @@ int axhvc_ivc_get(struct axhvc_vm *vm, u64 pub_id, u64 key,
 {
 	struct axhvc_chan_map *map, *m;
 	int ret = 0;
-	u32 n = 0;
 
 	if (mutex_lock_killable(&axhvc_ivc_lock))
 		return -EINTR;
 	map = axhvc_vm_any_map(vm, pub_id, key);
-	if (!map) {
+	if (map)
+		axhvc_map_info(map, info);
+	if (!map)
 		ret = -ENOENT;
-		goto out;
-	}
-	axhvc_map_info(map, info);
-	if (info->nr_subscribers > max) {
+	else if (info->nr_subscribers > max)
 		ret = -E2BIG;
-		goto out;
-	}
-	list_for_each_entry(m, &map->chan->maps, chan_link)
-		if (m != map->chan->pub_map)
-			subs[n++] = m->vm->vm_id;
-out:
+	else
+		list_for_each_entry(m, &map->chan->maps, chan_link)
+			if (m != map->chan->pub_map)
+				*subs++ = m->vm->vm_id;
 	mutex_unlock(&axhvc_ivc_lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_get);
 
 /**
- * axhvc_ivc_registry_lock() - take the channel registry's lock (host view)
- *
- * While it is held, no channel or mapping changes: the host view reads every
- * VM's channels in one consistent snapshot. (It keeps the VMs themselves
- * alive by their references.)
+ * axhvc_ivc_registry_lock() - take the channel registry's lock, for the host
+ * view's one consistent snapshot
  *
  * Return: 0, or -EINTR (not taken).
  */
@@ -981,8 +821,6 @@ EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_vm_info);
  * @nr_chans: out: channels
  * @nr_maps: out: channel mappings, an upper bound of the subscriptions
  *
- * For sizing a later axhvc_ivc_list_all(), which may find more.
- *
  * Return: 0, or -EINTR.
  */
 int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
@@ -1004,11 +842,8 @@ int axhvc_ivc_host_counts(u32 *nr_chans, u32 *nr_maps)
  * @nr_chans: out: how many channels exist
  * @nr_subs: out: how many subscriptions they have together
  *
- * One snapshot under the registry's lock. The arrays may be partly written
- * when the room is too small.
- *
  * Return: 0, -E2BIG when either array is too small (@nr_chans and
- * @nr_subs tell the room needed), or -EINTR.
+ * @nr_subs tell the room needed; the arrays may be partly written), or -EINTR.
  */
 int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 		       u64 *subs, u32 max_subs, u32 *nr_chans, u32 *nr_subs)
@@ -1030,15 +865,11 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 			c->flags = chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0;
 			c->first_subscriber = ns;
 		}
-		list_for_each_entry(m, &chan->maps, chan_link) {
-			if (m == chan->pub_map)
-				continue;
-			if (ns < max_subs)
-				subs[ns] = m->vm->vm_id;
-			ns++;
-			if (c)
-				c->nr_subscribers++;
-		}
+		list_for_each_entry(m, &chan->maps, chan_link)
+			if (m != chan->pub_map && ns++ < max_subs)
+				subs[ns - 1] = m->vm->vm_id;
+		if (c)
+			c->nr_subscribers = ns - c->first_subscriber;
 		n++;
 	}
 	mutex_unlock(&axhvc_ivc_lock);
@@ -1048,110 +879,64 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 }
 EXPORT_SYMBOL_IF_KUNIT(axhvc_ivc_list_all);
 
-/*
- * Where the guest wants a channel's GPA and size: both pinned before the
- * registry's lock is taken, so that writing them under it can neither fault
- * nor wait on the VMM's memory (userfaultfd, FUSE).
- */
-struct axhvc_ivc_guest_out {
-	struct axhvc_guest_u64 base;
-	struct axhvc_guest_u64 size;
-};
-
-static int axhvc_ivc_out_pin(struct axhvc_vm *vm, struct axhvc_ivc_guest_out *out,
-			     u64 base_gpa, u64 size_gpa)
+/* @ctx: the guest's pinned u64s for the channel's GPA and size. */
+static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size, void *ctx)
 {
-	int ret;
+	struct axhvc_guest_u64 *out = ctx;
 
-	ret = axhvc_guest_pin_u64(vm, base_gpa, &out->base);
-	if (ret)
-		return ret;
-	ret = axhvc_guest_pin_u64(vm, size_gpa, &out->size);
-	if (ret)
-		axhvc_guest_unpin_u64(&out->base);
-	return ret;
-}
-
-static void axhvc_ivc_out_unpin(struct axhvc_ivc_guest_out *out)
-{
-	axhvc_guest_unpin_u64(&out->size);
-	axhvc_guest_unpin_u64(&out->base);
-}
-
-/* Hand the mapping's GPA and size to the guest: pinned, so it cannot fail. */
-static int axhvc_ivc_report_guest(struct axhvc_vm *vm, u64 gpa, u64 size,
-				  void *ctx)
-{
-	struct axhvc_ivc_guest_out *out = ctx;
-
-	axhvc_guest_u64_set(&out->base, gpa);
-	axhvc_guest_u64_set(&out->size, size);
+	axhvc_guest_u64_set(&out[0], gpa);
+	axhvc_guest_u64_set(&out[1], size);
 	return 0;
 }
 
 /**
- * axhvc_ivc_hc_publish() - HIVCPublishChannel: publish, tell the guest where
+ * axhvc_ivc_hc_map() - HIVCPublishChannel or HIVCSubscribChannel
  * @vm: the calling VM
+ * @pub_id: the publisher's VM id (ignored to publish: @vm's own)
  * @key: the channel's key
  * @base_gpa: guest u64 where the channel's GPA goes
- * @size_gpa: guest u64 with the size asked for; the size granted goes there
+ * @size_gpa: guest u64 where its size goes (to publish: the size asked for)
+ * @publish: publish rather than subscribe
+ *
+ * The guest's u64s are pinned before the registry's lock is taken, so that
+ * writing them under it can neither fault nor wait on the VMM's memory.
  *
  * Return: 0 or a negative errno for the guest; a failed call changes
  * nothing, in the registry or in guest memory.
  */
-long axhvc_ivc_hc_publish(struct axhvc_vm *vm, u64 key, u64 base_gpa,
-			  u64 size_gpa)
+long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
+		      u64 size_gpa, bool publish)
 {
-	struct axhvc_ivc_guest_out out;
+	struct axhvc_guest_u64 out[2];	/* the GPA's, the size's */
 	int ret;
 
-	ret = axhvc_ivc_out_pin(vm, &out, base_gpa, size_gpa);
+	/* The common failure, a guest polling for a peer yet to publish: no pin. */
+	if (!publish) {
+		if (!axhvc_guest_u64_ptr(vm, base_gpa) ||
+		    !axhvc_guest_u64_ptr(vm, size_gpa))
+			return -EFAULT;
+		if (!axhvc_chan_find(pub_id, key))
+			return -ENOENT;
+	}
+	ret = axhvc_guest_pin_u64(vm, base_gpa, &out[0]);
 	if (ret)
 		return ret;
-	ret = axhvc_ivc_publish(vm, key, axhvc_guest_u64_get(&out.size),
-				axhvc_ivc_report_guest, &out);
-	axhvc_ivc_out_unpin(&out);
+	ret = axhvc_guest_pin_u64(vm, size_gpa, &out[1]);
+	if (ret)
+		goto unpin_base;
+	if (publish)
+		ret = axhvc_ivc_publish(vm, key, axhvc_guest_u64_get(&out[1]),
+					axhvc_ivc_report_guest, out);
+	else
+		ret = axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, out);
+	axhvc_guest_unpin_u64(&out[1]);
+unpin_base:
+	axhvc_guest_unpin_u64(&out[0]);
 	return ret;
 }
 
 /**
- * axhvc_ivc_hc_subscribe() - HIVCSubscribChannel: subscribe, tell the guest
- * @vm: the calling VM
- * @pub_id: the publisher's VM id
- * @key: the channel's key
- * @base_gpa: guest u64 where the channel's GPA goes
- * @size_gpa: guest u64 where the channel's size goes
- *
- * Return: 0 or a negative errno for the guest; a failed call changes
- * nothing.
- */
-long axhvc_ivc_hc_subscribe(struct axhvc_vm *vm, u64 pub_id, u64 key,
-			    u64 base_gpa, u64 size_gpa)
-{
-	struct axhvc_ivc_guest_out out;
-	int ret;
-
-	/*
-	 * A guest polling for a peer that has not published yet is the
-	 * common failure: answer it from the lockless lookup, after checking
-	 * the pointers' addresses but before pinning their pages.
-	 */
-	if (!axhvc_guest_u64_ptr(vm, base_gpa) ||
-	    !axhvc_guest_u64_ptr(vm, size_gpa))
-		return -EFAULT;
-	if (!axhvc_chan_published(pub_id, key))
-		return -ENOENT;
-	ret = axhvc_ivc_out_pin(vm, &out, base_gpa, size_gpa);
-	if (ret)
-		return ret;
-	ret = axhvc_ivc_subscribe(vm, pub_id, key, axhvc_ivc_report_guest, &out);
-	axhvc_ivc_out_unpin(&out);
-	return ret;
-}
-
-/**
- * axhvc_ivc_vm_init() - prepare a new VM's IVC state: no channel, the
- * module's limits, an empty event queue
+ * axhvc_ivc_vm_init() - a new VM's IVC state: no channel, the module's limits
  * @vm: the VM
  */
 void axhvc_ivc_vm_init(struct axhvc_vm *vm)
@@ -1178,24 +963,21 @@ u32 axhvc_ivc_nr_channels(struct axhvc_vm *vm)
  * axhvc_ivc_vm_release() - end all of a VM's publications and subscriptions
  * @vm: the VM, which issues no more hypercalls
  *
- * As if the VM had unpublished and unsubscribed everything: its channels
- * live on for their other subscribers, who are told. Waits for the registry
- * uninterruptibly: nothing holds it for long (see axhvc_ivc_lock).
+ * As if the VM had unpublished and unsubscribed everything. Waits for the
+ * registry uninterruptibly: nothing holds it for long.
  */
 void axhvc_ivc_vm_release(struct axhvc_vm *vm)
 {
 	struct axhvc_chan_map *map, *tmp;
-	struct axhvc_allowed *allow;
-	struct eventfd_ctx *doorbell;
+	struct axhvc_allowed *allow = NULL;
+	struct eventfd_ctx *doorbell = NULL;
 
 	mutex_lock(&axhvc_ivc_lock);
 	list_for_each_entry_safe(map, tmp, &vm->ivc_maps, vm_link)
 		axhvc_map_del(map, false);
-	doorbell = vm->doorbell;
-	vm->doorbell = NULL;
+	swap(vm->doorbell, doorbell);
 	vm->doorbell_intid = 0;
-	allow = vm->ivc_allow;
-	vm->ivc_allow = NULL;
+	swap(vm->ivc_allow, allow);
 	mutex_unlock(&axhvc_ivc_lock);
 	if (doorbell)
 		eventfd_ctx_put(doorbell);
@@ -1233,8 +1015,7 @@ int axhvc_ivc_init(void)
 	}
 	/* Counters for tests and the curious; no error if debugfs is off. */
 	axhvc_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("ivc", 0400, axhvc_debugfs, NULL,
-			    &axhvc_ivc_stats_fops);
+	debugfs_create_file("ivc", 0400, axhvc_debugfs, NULL, &axhvc_ivc_stats_fops);
 	return 0;
 }
 
