@@ -46,6 +46,9 @@ bench: deps
 stress: deps
 	$(CURDIR)/tools/testing/stress/stress.sh
 
+matrix: deps
+	$(HOSTDIR)/matrix.sh
+
 # What DKMS builds: the module's sources, its Kbuild and dkms.conf (and
 # Kconfig, so that the copy is also a directory the kernel's tree can take).
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -67,4 +70,4 @@ clean:
 	rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers .tmp_versions
 	rm -rf tools/testing/selftests/axhvc/build tools/testing/bench/build build/htmldocs
 
-.PHONY: all modules deps check demo bench stress dkms-source htmldocs clean
+.PHONY: all modules deps check demo bench stress matrix dkms-source htmldocs clean

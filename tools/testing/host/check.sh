@@ -22,19 +22,6 @@ failed=0
 skipped=0
 start=$(date +%s)
 
-# result NAME RC [LOGFILE] - count one item; show the log of a failure.
-result()
-{
-	if [ "$2" = 0 ]; then
-		echo "ok - $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $1"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || sed 's/^/#   /' "$3" | head -n 60
-	fi
-}
-
 # silent LOGFILE CMD... - run CMD; succeed only if it succeeds and prints nothing.
 silent()
 {
@@ -52,20 +39,6 @@ no_findings()
 	shift
 	"$@" >"$log" 2>&1 || { echo "(exit $?)" >>"$log"; return 1; }
 	! grep -E 'warning:|error:' "$log"
-}
-
-# count_host NAME EXPECTED... - count what host NAME's console
-# ($out/NAME.log) says of the test programs EXPECTED.
-count_host()
-{
-	local name=$1 p f s
-	shift
-	python3 "$host/parse-results.py" "$out/$name.log" "$name" "$@" >"$out/$name.results"
-	sed '$d' "$out/$name.results"
-	read -r p f s < <(tail -n 1 "$out/$name.results")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
 }
 
 "$host/fetch-source.sh" || die "cannot unpack linux-source"
@@ -131,30 +104,13 @@ no_findings "$out/selftests-build.log" make -C "$top/tools/testing/selftests/axh
 result "test programs build without warnings" $? "$out/selftests-build.log"
 
 for kernel in ${AXHVC_KERNELS:-stock debug stock61}; do
-	log "$kernel kernel: build"
-	if ! moddir=$("$host/build-module.sh" "$kernel" 2>"$out/$kernel-build.log"); then
-		result "$kernel: module build" 1 "$out/$kernel-build.log"
-		continue
-	fi
-	case $kernel in
-	stock)	image=$("$host/fetch-debian.sh")/vmlinuz; limit=1500 ;;
-	stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz; limit=1500 ;;
-	debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image; limit=2700 ;;
-	esac
-	"$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir" || die "mkinitramfs failed"
 	expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
 	[ "$kernel" = debug ] && expected="kunit $expected"
-
-	log "$kernel kernel: booting the emulated host (console: $out/$kernel.log)"
-	t0=$(date +%s)
-	"$host/run-qemu.sh" "$image" "$out/$kernel.cpio" check "$limit" >"$out/$kernel.log" 2>&1
-	rc=$?
-	log "$kernel kernel: host ran $(( $(date +%s) - t0 )) s (qemu exit $rc)"
-	# Show what the tests printed, without the rest of the console.
-	grep -E '^(axhvc-host:|TAP|KTAP|ok |not ok |#|1\.\.|    (ok|not ok|#|KTAP|1\.\.))' \
-		"$out/$kernel.log" | sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
-		sed "s/^/[$kernel] /"
-	count_host "$kernel" $expected
+	case $kernel in
+	debug)	limit=2700 ;;
+	*)	limit=1500 ;;
+	esac
+	host_run "$kernel" "$kernel" check "$limit" $expected
 done
 
 # A GICv2 host: the stock kernel booted with gic-version=2 (KVM offers only a
@@ -162,23 +118,8 @@ done
 # to guests. Counted as "stock-gicv2".
 if [ "${AXHVC_GICV2:-1}" = 1 ]; then
 	gicv2_tests="axhvc_dev_test guest_irq_test"
-	log "stock kernel on a GICv2 host: build"
-	if moddir=$("$host/build-module.sh" stock 2>"$out/stock-gicv2-build.log"); then
-		"$host/mkinitramfs.sh" "$out/stock-gicv2.cpio" "$moddir" || die "mkinitramfs failed"
-		log "stock kernel on a GICv2 host: booting (console: $out/stock-gicv2.log)"
-		t0=$(date +%s)
-		AXHVC_GIC=2 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${gicv2_tests// /,}" \
-			"$host/run-qemu.sh" "$("$host/fetch-debian.sh")/vmlinuz" \
-			"$out/stock-gicv2.cpio" some 900 >"$out/stock-gicv2.log" 2>&1
-		rc=$?
-		log "stock kernel on a GICv2 host: ran $(( $(date +%s) - t0 )) s (qemu exit $rc)"
-		grep -E '^(axhvc-host:|TAP|ok |not ok |#|1\.\.)' "$out/stock-gicv2.log" |
-			sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
-			sed "s/^/[stock-gicv2] /"
-		count_host stock-gicv2 $gicv2_tests
-	else
-		result "stock-gicv2: module build" 1 "$out/stock-gicv2-build.log"
-	fi
+	AXHVC_GIC=2 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${gicv2_tests// /,}" \
+		host_run stock-gicv2 stock some 900 $gicv2_tests
 fi
 
 log "make check took $(( $(date +%s) - start )) s"

@@ -63,3 +63,76 @@ resolve_kver61()
 
 # Where linux-source-6.12 is unpacked (checkpatch, kernel-doc, kselftest, debug kernel).
 LINUX_SRC=$AXHVC_CACHE/linux-source-6.12
+
+# kernel_image KERNEL - the kernel image for stock, stock61 or debug,
+# fetched or built into the cache on first use.
+kernel_image()
+{
+	case $1 in
+	stock)	echo "$("$top/tools/testing/host/fetch-debian.sh")/vmlinuz" ;;
+	stock61) echo "$("$top/tools/testing/host/fetch-debian.sh" stock61)/vmlinuz" ;;
+	debug)	echo "$("$top/tools/testing/host/build-debug-kernel.sh")/arch/arm64/boot/Image" ;;
+	*)	die "unknown kernel '$1' (stock, stock61 or debug)" ;;
+	esac
+}
+
+# Counting, for check.sh and matrix.sh: the caller sets out (its build
+# folder) and passed=0 failed=0 skipped=0.
+
+# result NAME RC [LOGFILE] - count one item; show the log of a failure.
+result()
+{
+	if [ "$2" = 0 ]; then
+		echo "ok - $1"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $1"
+		failed=$((failed + 1))
+		[ -z "${3:-}" ] || sed 's/^/#   /' "$3" | head -n 60
+	fi
+}
+
+# count_host NAME EXPECTED... - count what host NAME's console
+# ($out/NAME.log) says of the test programs EXPECTED.
+count_host()
+{
+	local name=$1 p f s
+	shift
+	python3 "$top/tools/testing/host/parse-results.py" "$out/$name.log" "$name" "$@" \
+		>"$out/$name.results"
+	sed '$d' "$out/$name.results"
+	read -r p f s < <(tail -n 1 "$out/$name.results")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+# host_run NAME KERNEL MODE LIMIT_S EXPECTED... - build the module for KERNEL,
+# boot the emulated host with it in init.sh's MODE (AXHVC_GIC, AXHVC_KVM_MODE
+# and AXHVC_APPEND as the caller set them), show what the tests printed and
+# count the programs EXPECTED. Console: $out/NAME.log; wall time: $out/NAME.time.
+host_run()
+{
+	local name=$1 kernel=$2 mode=$3 limit=$4 moddir image t0 rc
+	shift 4
+	log "$name: build"
+	if ! moddir=$("$top/tools/testing/host/build-module.sh" "$kernel" 2>"$out/$name-build.log"); then
+		result "$name: module build" 1 "$out/$name-build.log"
+		return
+	fi
+	image=$(kernel_image "$kernel") || die "no $kernel kernel image"
+	"$top/tools/testing/host/mkinitramfs.sh" "$out/$name.cpio" "$moddir" ||
+		die "mkinitramfs failed"
+	log "$name: booting the emulated host (console: $out/$name.log)"
+	t0=$(date +%s)
+	"$top/tools/testing/host/run-qemu.sh" "$image" "$out/$name.cpio" "$mode" "$limit" \
+		>"$out/$name.log" 2>&1
+	rc=$?
+	echo $(( $(date +%s) - t0 )) >"$out/$name.time"
+	log "$name: host ran $(cat "$out/$name.time") s (qemu exit $rc)"
+	# What the tests printed, without the rest of the console.
+	grep -E '^(axhvc-host:|TAP|KTAP|ok |not ok |#|1\.\.|    (ok|not ok|#|KTAP|1\.\.))' \
+		"$out/$name.log" | sed -n '/^axhvc-host: begin dmesg/,/^axhvc-host: end dmesg/!p' |
+		sed "s/^/[$name] /"
+	count_host "$name" "$@"
+}

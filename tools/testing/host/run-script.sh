@@ -16,10 +16,6 @@ mkdir -p "$out"
 moddir=$("$host/build-module.sh" "$kernel" 2>"$out/$kernel-build.log") ||
 	{ cat "$out/$kernel-build.log"; exit 1; }
 make -s -C "$top/tools/testing/selftests/axhvc" UAPI_INCLUDE="$("$host/uapi-headers.sh")" >/dev/null
-case $kernel in
-stock)	image=$("$host/fetch-debian.sh")/vmlinuz ;;
-stock61) image=$("$host/fetch-debian.sh" stock61)/vmlinuz ;;
-debug)	image=$("$host/build-debug-kernel.sh")/arch/arm64/boot/Image ;;
-esac
+image=$(kernel_image "$kernel")
 AXHVC_SCRIPT=$script "$host/mkinitramfs.sh" "$out/$kernel.cpio" "$moddir"
 "$host/run-qemu.sh" "$image" "$out/$kernel.cpio" script "$limit"

@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# KVM's own arm64 selftests smccc_filter and hypercalls (built from
-# linux-source, installed in kvm/) must pass the same with axhvc as without
-# it: first with axhvc.ko unloaded, then with it loaded and its in-kernel
-# intercept active for another VM (axhvc_bystander, in the background).
+# KVM's own arm64 selftests (built from linux-source, installed in kvm/:
+# smccc_filter and hypercalls for make check, all of them for make matrix)
+# must give the same results with axhvc as without it: first with axhvc.ko
+# unloaded, then with it loaded and its in-kernel intercept active for
+# another VM (axhvc_bystander, in the background). A table of both runs'
+# results ends the output, and a last result fails on any difference.
 # Runs as root inside the test host. AXHVC_KO names the module file; the
 # module is loaded again at the end if it was loaded at the start.
 
@@ -44,22 +46,48 @@ trap cleanup EXIT
 # not be counted as ours by the result parser, which looks for it anywhere.
 relay() { sed -e 's/Totals:/totals:/' -e 's/^/#   /' "$1"; }
 
-# kvm_test DESC NAME - run KVM selftest kvm/NAME as one KTAP result.
-kvm_test()
+KVM_TESTS=$(ls "$DIR/kvm" 2>/dev/null | sort)
+NR_KVM=$(echo $KVM_TESTS | wc -w)
+
+# kvm_tests PHASE HOW - run every KVM selftest as one KTAP result each,
+# named "kvm/NAME HOW", keeping pass/skip/fail in $TMP/PHASE.NAME.
+kvm_tests()
 {
-	if [ ! -x "$DIR/kvm/$2" ]; then
-		ktap_test_skip "$1: $DIR/kvm/$2 missing"
-		return
-	fi
-	timeout -s KILL "$KVM_TIMEOUT" "$DIR/kvm/$2" >"$TMP/out" 2>&1
-	krc=$?
-	relay "$TMP/out"
-	ktap_print_msg "kvm/$2: exit $krc"
-	case $krc in
-	0)	ktap_test_pass "$1" ;;
-	4)	ktap_test_skip "$1: kvm/$2 skipped itself" ;;
-	*)	ktap_test_fail "$1" ;;
-	esac
+	for t in $KVM_TESTS; do
+		s=$(date +%s)
+		timeout -s KILL "$KVM_TIMEOUT" "$DIR/kvm/$t" >"$TMP/out" 2>&1
+		krc=$?
+		relay "$TMP/out"
+		ktap_print_msg "kvm/$t: exit $krc after $(( $(date +%s) - s )) s"
+		case $krc in
+		0)	echo pass >"$TMP/$1.$t"; ktap_test_pass "kvm/$t $2" ;;
+		4)	echo skip >"$TMP/$1.$t"; ktap_test_skip "kvm/$t $2: skipped itself" ;;
+		*)	echo fail >"$TMP/$1.$t"; ktap_test_fail "kvm/$t $2" ;;
+		esac
+	done
+}
+
+# kvm_tests_none PHASE WHY - every KVM selftest as a failure that did not run.
+kvm_tests_none()
+{
+	for t in $KVM_TESTS; do
+		echo "not run" >"$TMP/$1.$t"
+		ktap_test_fail "kvm/$t: $2"
+	done
+}
+
+# same_results - the table of both runs; true if every test gave the same.
+same_results()
+{
+	rc=0
+	ktap_print_msg "kvm-table: $(printf '%-36s %-8s %-8s' test without with)"
+	for t in $KVM_TESTS; do
+		a=$(cat "$TMP/without.$t" 2>/dev/null || echo "not run")
+		b=$(cat "$TMP/with.$t" 2>/dev/null || echo "not run")
+		[ "$a" = "$b" ] && d= || { d="  DIFFERS"; rc=1; }
+		ktap_print_msg "kvm-table: $(printf '%-36s %-8s %-8s%s' "$t" "$a" "$b" "$d")"
+	done
+	return $rc
 }
 
 # intercept_on - is axhvc's ftrace ops on TARGET? (true if unknowable)
@@ -162,29 +190,29 @@ fi
 was_loaded=0
 loaded && was_loaded=1
 
-ktap_set_plan 6
+if [ "$NR_KVM" = 0 ]; then
+	ktap_skip_all "no KVM selftest in $DIR/kvm"
+	exit "$KSFT_SKIP"
+fi
+ktap_set_plan $((2 * NR_KVM + 3))
 
 # (a) KVM alone.
 if loaded && ! rmmod axhvc; then
-	ktap_test_fail "smccc_filter without axhvc: cannot unload axhvc"
-	ktap_test_fail "hypercalls without axhvc: cannot unload axhvc"
+	kvm_tests_none without "cannot unload axhvc"
 else
-	kvm_test "smccc_filter without axhvc" smccc_filter
-	kvm_test "hypercalls without axhvc" hypercalls
+	kvm_tests without "without axhvc"
 fi
 
 # (b) axhvc loaded, intercepting another VM's hypercalls.
 if [ ! -f "$KO" ]; then
-	for t in "axhvc_bystander binds a VM with intercept" \
-		 "smccc_filter with axhvc intercepting another VM" \
-		 "hypercalls with axhvc intercepting another VM" \
-		 "axhvc_bystander stops cleanly; axhvc unloads and reloads"; do
-		ktap_test_skip "$t: no $KO"
+	ktap_test_skip "axhvc_bystander binds a VM with intercept: no $KO"
+	for t in $KVM_TESTS; do
+		ktap_test_skip "kvm/$t with axhvc: no $KO"
 	done
+	ktap_test_skip "axhvc_bystander stops cleanly; axhvc unloads and reloads: no $KO"
 elif ! insmod "$KO"; then
 	ktap_test_fail "insmod $KO"
-	ktap_test_fail "smccc_filter with axhvc loaded: no axhvc"
-	ktap_test_fail "hypercalls with axhvc loaded: no axhvc"
+	kvm_tests_none with "with axhvc loaded: no axhvc"
 	ktap_test_fail "axhvc unloads and reloads: no axhvc"
 else
 	how="with axhvc intercepting another VM"
@@ -196,14 +224,20 @@ else
 	*)	ktap_test_fail "axhvc_bystander binds a VM with intercept"
 		how="with axhvc loaded, binding failed" ;;
 	esac
-	kvm_test "smccc_filter $how" smccc_filter
-	kvm_test "hypercalls $how" hypercalls
+	kvm_tests with "$how"
 	if [ -n "$bpid" ]; then
 		ktap_test_result "axhvc_bystander stops cleanly; axhvc unloads and reloads" \
 			stop_and_reload
 	else
 		ktap_test_result "axhvc unloads and reloads" reload_ok
 	fi
+fi
+
+if [ -f "$KO" ]; then
+	ktap_test_result "every KVM selftest gives the same result with axhvc as without" \
+		same_results
+else
+	ktap_test_skip "same results with axhvc as without: no $KO"
 fi
 
 # Leave the module as we found it.

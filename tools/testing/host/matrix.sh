@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make matrix: the host kinds make check does not cover, each a boot of the
+# emulated arm64 KVM host running the stock kernel's whole suite (as make
+# check's "stock" row does) there. Ends with a table of each row's counts and
+# wall time, then "N passed, N failed"; exits non-zero on any failure.
+#
+# Rows (AXHVC_MATRIX picks them, default all):
+#   nvhe       kvm-arm.mode=nvhe: KVM's hypervisor at EL2, the kernel at EL1
+#   protected  kvm-arm.mode=protected: pKVM, the host deprivileged
+#   kvm        every arm64 KVM selftest of linux-source-6.12, without axhvc and
+#              with its intercept bound for another VM (kvm_selftests.sh
+#              prints both runs' results side by side)
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$top/build/matrix
+rm -rf "$out"
+mkdir -p "$out"
+passed=0
+failed=0
+skipped=0
+start=$(date +%s)
+
+make -s -C "$top/tools/testing/selftests/axhvc" \
+	UAPI_INCLUDE="$("$top/tools/testing/host/uapi-headers.sh")" >"$out/selftests-build.log" 2>&1 ||
+	{ cat "$out/selftests-build.log"; die "the test programs do not build"; }
+expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
+
+table=
+for row in ${AXHVC_MATRIX:-nvhe protected kvm}; do
+	p0=$passed f0=$failed s0=$skipped
+	case $row in
+	nvhe|protected)
+		AXHVC_KVM_MODE=$row host_run "$row" stock check 1500 $expected ;;
+	kvm)	AXHVC_KVM_ALL=1 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=kvm_selftests.sh" \
+			host_run "$row" stock some 5400 kvm_selftests.sh
+		# The side-by-side table, from the console.
+		sed -n 's/^# kvm-table: //p' "$out/$row.log" ;;
+	*)	die "unknown row '$row' (nvhe, protected, kvm)" ;;
+	esac
+	kvm=$(grep -o -m1 '[A-Za-z ]*mode initialized successfully' "$out/$row.log" ||
+	      echo "KVM did not start")
+	table+=$(printf '%-10s %6d %6d %7d %6ss   %s' "$row" $((passed - p0)) \
+		 $((failed - f0)) $((skipped - s0)) "$(cat "$out/$row.time" 2>/dev/null || echo -)" \
+		 "${kvm# }")$'\n'
+done
+
+echo
+printf '%-10s %6s %6s %7s %7s   %s\n' row passed failed skipped time "KVM says"
+printf '%s' "$table"
+log "make matrix took $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
