@@ -80,12 +80,12 @@ kvm_tests_none()
 same_results()
 {
 	rc=0
-	ktap_print_msg "kvm-table: $(printf '%-36s %-8s %-8s' test without with)"
+	echo "# kvm-table: $(printf '%-36s %-8s %-8s' test without with)"
 	for t in $KVM_TESTS; do
 		a=$(cat "$TMP/without.$t" 2>/dev/null || echo "not run")
 		b=$(cat "$TMP/with.$t" 2>/dev/null || echo "not run")
 		[ "$a" = "$b" ] && d= || { d="  DIFFERS"; rc=1; }
-		ktap_print_msg "kvm-table: $(printf '%-36s %-8s %-8s%s' "$t" "$a" "$b" "$d")"
+		echo "# kvm-table: $(printf '%-36s %-8s %-8s%s' "$t" "$a" "$b" "$d")"
 	done
 	return $rc
 }
