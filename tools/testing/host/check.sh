@@ -14,13 +14,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 host=$top/tools/testing/host
 
-out=$top/build/check
-rm -rf "$out"
-mkdir -p "$out"
-passed=0
-failed=0
-skipped=0
-start=$(date +%s)
+counting_start check
 
 # silent LOGFILE CMD... - run CMD; succeed only if it succeeds and prints nothing.
 silent()

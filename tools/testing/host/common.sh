@@ -76,8 +76,20 @@ kernel_image()
 	esac
 }
 
-# Counting, for check.sh and matrix.sh: the caller sets out (its build
-# folder) and passed=0 failed=0 skipped=0.
+# Counting, for check.sh and matrix.sh.
+
+# counting_start NAME - a fresh build/NAME as $out, the counts at 0, and the
+# start time.
+counting_start()
+{
+	out=$top/build/$1
+	rm -rf "$out"
+	mkdir -p "$out"
+	passed=0
+	failed=0
+	skipped=0
+	start=$(date +%s)
+}
 
 # result NAME RC [LOGFILE] - count one item; show the log of a failure.
 result()

@@ -15,13 +15,7 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-out=$top/build/matrix
-rm -rf "$out"
-mkdir -p "$out"
-passed=0
-failed=0
-skipped=0
-start=$(date +%s)
+counting_start matrix
 
 make -s -C "$top/tools/testing/selftests/axhvc" \
 	UAPI_INCLUDE="$("$top/tools/testing/host/uapi-headers.sh")" >"$out/selftests-build.log" 2>&1 ||
