@@ -43,17 +43,97 @@ guest_func bench_hvc_keys
 guest_endfunc bench_hvc_keys
 
 /*
+ * x0 = code, x1..x4 = arguments, x5 = N, x6 = GPA of N records
+ * { u64 ticks, u64 x0 }: N calls, each timed on its own, so that the host
+ * can take their median, which a host hiccup during a few calls does not
+ * move. DONE, args[2] = CNTFRQ_EL0.
+ */
+guest_func bench_hvc_timed
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+	mov	x23, x4
+	mov	x24, x5
+	mov	x25, x6
+1:	cbz	x24, 2f
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	mov	x3, x22
+	mov	x4, x23
+	guest_counter x26
+	hvc	#0
+	guest_counter x27
+	sub	x27, x27, x26
+	stp	x27, x0, [x25], #16
+	sub	x24, x24, #1
+	b	1b
+2:	mrs	x26, cntfrq_el0
+	guest_report_arg 2, x26
+	guest_done
+guest_endfunc bench_hvc_timed
+
+/*
+ * x0 = code A (no arguments), x1 = code B, x2..x5 = B's x1..x4, x6 = N,
+ * x7 = GPA of N records { A ticks, A's x0, B ticks, B's x0 }: A and B
+ * alternate call by call, so that both meet the same host at the same
+ * moment. DONE, args[2] = CNTFRQ_EL0.
+ */
+guest_func bench_hvc_pair
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+	mov	x23, x4
+	mov	x24, x5
+	mov	x25, x6
+	mov	x26, x7
+1:	cbz	x25, 2f
+	mov	x0, x19
+	guest_counter x27
+	hvc	#0
+	guest_counter x28
+	sub	x28, x28, x27
+	stp	x28, x0, [x26], #16
+	mov	x0, x20
+	mov	x1, x21
+	mov	x2, x22
+	mov	x3, x23
+	mov	x4, x24
+	guest_counter x27
+	hvc	#0
+	guest_counter x28
+	sub	x28, x28, x27
+	stp	x28, x0, [x26], #16
+	sub	x25, x25, #1
+	b	1b
+2:	mrs	x27, cntfrq_el0
+	guest_report_arg 2, x27
+	guest_done
+guest_endfunc bench_hvc_pair
+
+/*
  * x0 = key, x1 = base GPA, x2 = size GPA (holds the size asked for),
- * x3 = N: N pairs of publish(key) and unpublish(key), each returning 0.
- * DONE(ticks), args[2] = CNTFRQ_EL0. FAIL(2 or 3): args[1] = x0.
+ * x3 = N, x4 = GPA of N records { SMCCC_VERSION ticks, its x0, ticks of a
+ * publish(key) and unpublish(key) pair, 0 }: N pairs, each after a call of
+ * KVM's own, as bench_hvc_pair does. DONE, args[2] = CNTFRQ_EL0.
+ * FAIL(2 or 3): args[1] = x0.
  */
 guest_func bench_pub_unpub
 	mov	x19, x0
 	mov	x20, x1
 	mov	x21, x2
 	mov	x22, x3
-	guest_counter x24
+	mov	x23, x4
 1:	cbz	x22, 2f
+	guest_mov64 x0, VMM_SMCCC_VERSION
+	guest_counter x24
+	hvc	#0
+	guest_counter x25
+	sub	x25, x25, x24
+	stp	x25, x0, [x23], #16
+	guest_counter x24
 	mov	x0, #BENCH_HC_PUBLISH
 	mov	x1, x19
 	mov	x2, x20
@@ -64,13 +144,14 @@ guest_func bench_pub_unpub
 	mov	x1, x19
 	hvc	#0
 	cbnz	x0, 4f
+	guest_counter x25
+	sub	x25, x25, x24
+	stp	x25, xzr, [x23], #16
 	sub	x22, x22, #1
 	b	1b
-2:	guest_counter x25
-	sub	x25, x25, x24
-	mrs	x26, cntfrq_el0
+2:	mrs	x26, cntfrq_el0
 	guest_report_arg 2, x26
-	guest_done x25
+	guest_done
 3:	guest_report_arg 1, x0
 	guest_fail 2
 4:	guest_report_arg 1, x0

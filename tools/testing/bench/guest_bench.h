@@ -9,10 +9,16 @@
 /* lib/guest_hypercall.S: x0 = code, x1..x4 = arguments, x5 = N calls. */
 extern const char guest_hvc_loop[];
 
+/* x0 = code, x1..x4 = arguments, x5 = N, x6 = GPA of N { ticks, x0 }. */
+extern const char bench_hvc_timed[];
+
+/* x0 = code A, x1 = code B, x2..x5 = B's x1..x4, x6 = N, x7 = GPA of N records. */
+extern const char bench_hvc_pair[];
+
 /* x0 = code, x1 = first key, x2, x3 = arguments, x4 = N; the key counts up. */
 extern const char bench_hvc_keys[];
 
-/* x0 = key, x1 = base GPA, x2 = size GPA, x3 = N publish+unpublish pairs. */
+/* x0 = key, x1 = base GPA, x2 = size GPA, x3 = N pairs, x4 = GPA of N records. */
 extern const char bench_pub_unpub[];
 
 /* x0 = src, x1 = dst, x2 = bytes, x3 = N, x4 = stage-1 table (MMU on) or 0. */
