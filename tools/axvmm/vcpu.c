@@ -25,7 +25,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 #include "axvmm.h"
 
@@ -245,34 +245,25 @@ static int lifecycle_call(struct vcpu *vcpu, __u32 code)
 
 /*
  * KVM_EXIT_HYPERCALL. The guest's PC is past its "hvc" already: all we do
- * is set x0, and KVM_RUN resumes the guest after it.
+ * is set x0, and KVM_RUN resumes the guest after it. libaxhvc passes the
+ * call to axhvc (on the intercept route only the lifecycle calls exit) and
+ * hands back what axhvc leaves to us.
  */
 static int hypercall(struct vcpu *vcpu)
 {
-	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
-	unsigned int i;
+	struct axhvc_hypercall hc;
+	int ret;
 
-	/* Intercept: axhvc served everything but what we asked to decide. */
-	if (vcpu->vm->cfg->route == ROUTE_INTERCEPT)
-		return lifecycle_call(vcpu, (__u32)vcpu->run->hypercall.nr);
-
-	/* Forwarded: KVM leaves the arguments in the vCPU's registers. */
-	for (i = 0; i < 7; i++) {
-		if (get_reg(vcpu, REG_X(i), &hc.x[i])) {
-			vmm_log(vcpu->vm, "vCPU %u: KVM_GET_ONE_REG x%u: %s",
-				vcpu->id, i, strerror(errno));
-			return unexpected_exit(vcpu);
-		}
-	}
-	if (ioctl(vcpu->vm->axvm_fd, AXHVC_VM_HYPERCALL, &hc)) {
-		vmm_log(vcpu->vm, "vCPU %u: AXHVC_VM_HYPERCALL code %u: %s", vcpu->id,
-			(__u32)hc.x[0], strerror(errno));
+	ret = libaxhvc_serve_hypercall(vcpu->vm->axvm_fd, vcpu->fd, vcpu->id,
+				       vcpu->run, &hc);
+	if (ret == LIBAXHVC_TO_VMM)
+		return lifecycle_call(vcpu, (__u32)hc.x[0]);
+	if (ret) {
+		vmm_log(vcpu->vm, "%s", libaxhvc_errmsg());
 		return unexpected_exit(vcpu);
 	}
-	if (hc.flags & AXHVC_HC_F_TO_VMM)
-		return lifecycle_call(vcpu, (__u32)hc.x[0]);
 	/* A guest error is a result here (-errno, or -1 with --err-axvisor). */
-	return set_reg(vcpu, REG_X(0), hc.ret);
+	return 0;
 }
 
 static int system_event(struct vcpu *vcpu)

@@ -7,14 +7,16 @@
  *  1. KVM_CREATE_VM, and guest RAM as memslot 0.
  *  2. AXHVC_CREATE_VM: the AxVisor id, the IVC window and the route. From
  *     then on the VM exists for other VMs (they may name it in a call).
+ *     On "intercept" axhvc binds itself to the KVM VM; on "forwarded"
+ *     KVM's SMCCC filter sends codes 0..7 to us.
  *  3. AXHVC_VM_ADD_MEM_REGION for RAM: hypercall pointers are GPAs, and
  *     axhvc reaches them through our mapping of RAM.
  *  4. mmap() of the axhvc VM fd, registered as memslot 1 at the window's
  *     GPA: channel pages reach the guest through that mapping.
- *  5. The route: nothing more for "intercept" (axhvc bound itself to the
- *     KVM VM in step 2); KVM's SMCCC filter for "forwarded".
- *  6. (after the vCPUs exist) the vgic-v3, then the doorbell: an eventfd
+ *  5. (after the vCPUs exist) the vgic-v3, then the doorbell: an eventfd
  *     bound to a guest SPI with KVM_IRQFD and handed to axhvc.
+ *
+ * Steps 2 to 5 are calls of libaxhvc (tools/lib/axhvc), as in any VMM.
  *
  * Teardown is closing the fds: the axhvc VM fd first, which ends the VM's
  * channels and subscriptions everywhere, then KVM's.
@@ -24,12 +26,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 #include "axvmm.h"
 
@@ -105,118 +106,53 @@ static int kvm_create(struct vm *vm)
 static int axhvc_register(struct vm *vm)
 {
 	const struct config *cfg = vm->cfg;
-	struct axhvc_api_version ver = { .size = sizeof(ver) };
-	struct axhvc_vm_config conf = {
-		.size = sizeof(conf),
-		.event_size = sizeof(struct axhvc_event),
+	struct libaxhvc_vm_opts opts = {
 		.vm_id = cfg->id,
-		.ivc_base = cfg->window_base,
-		.ivc_size = cfg->window_size,
 		/* HypervisorDisable/PrepareDisable are ours to decide. */
 		.flags = AXHVC_VM_F_LIFECYCLE_TO_VMM,
-	};
-	struct axhvc_mem_region ram = {
-		.size = sizeof(ram),
-		.gpa = RAM_BASE,
-		.memory_size = cfg->mem_size,
-		.uaddr = (__u64)(uintptr_t)vm->ram,
+		.kvm_vm_fd = vm->vm_fd,
+		.ivc_base = cfg->window_base,
+		.ivc_size = cfg->window_size,
 	};
 	__u64 need = AXHVC_FEATURE_VM | AXHVC_FEATURE_IVC_WINDOW;
 
-	vm->axhvc_fd = open("/dev/axhvc", O_RDWR | O_CLOEXEC);
-	if (vm->axhvc_fd < 0) {
-		vmm_log(vm, "/dev/axhvc: %s (is axhvc.ko loaded? are we root?)",
-			strerror(errno));
-		return -1;
-	}
-	if (cfg->route == ROUTE_INTERCEPT)
-		need |= AXHVC_FEATURE_INTERCEPT;
-	if (ioctl(vm->axhvc_fd, AXHVC_GET_API_VERSION, &ver)) {
-		vmm_log(vm, "AXHVC_GET_API_VERSION: %s", strerror(errno));
-		return -1;
-	}
-	if ((ver.features & need) != need) {
-		vmm_log(vm, "axhvc API %u lacks features %#llx%s", ver.api_version,
-			(unsigned long long)(need & ~ver.features),
-			cfg->route == ROUTE_INTERCEPT ?
-			" (no intercept on this kernel: use --route forwarded)" : "");
-		return -1;
-	}
-
+	vm->axhvc_fd = libaxhvc_open(NULL);
+	if (vm->axhvc_fd < 0)
+		goto fail;
 	if (cfg->err_axvisor)
-		conf.flags |= AXHVC_VM_F_ERR_AXVISOR;
+		opts.flags |= AXHVC_VM_F_ERR_AXVISOR;
+	/*
+	 * Intercept: axhvc finds the KVM VM through its fd and serves codes
+	 * 0..7 of its vCPUs in KVM's own HVC path: no exit reaches us except
+	 * the lifecycle calls we asked for. Forwarded: libaxhvc installs KVM's
+	 * SMCCC filter, which makes each of them exit to us.
+	 */
 	if (cfg->route == ROUTE_INTERCEPT) {
-		/*
-		 * axhvc finds the KVM VM through this fd and serves codes 0..7
-		 * of its vCPUs in KVM's own HVC path: no exit reaches us except
-		 * the lifecycle calls we asked for.
-		 */
-		conf.flags |= AXHVC_VM_F_INTERCEPT;
-		conf.kvm_fd = vm->vm_fd;
+		need |= AXHVC_FEATURE_INTERCEPT;
+		opts.route = LIBAXHVC_ROUTE_INTERCEPT;
 	}
-	vm->axvm_fd = ioctl(vm->axhvc_fd, AXHVC_CREATE_VM, &conf);
-	if (vm->axvm_fd < 0) {
-		vmm_log(vm, "AXHVC_CREATE_VM: %s%s", strerror(errno),
-			errno == EEXIST ? " (another VM has this id)" : "");
-		return -1;
-	}
-	if (ioctl(vm->axvm_fd, AXHVC_VM_ADD_MEM_REGION, &ram)) {
-		vmm_log(vm, "AXHVC_VM_ADD_MEM_REGION: %s", strerror(errno));
-		return -1;
-	}
+	if (libaxhvc_require(vm->axhvc_fd, need))
+		goto fail;
+	vm->axvm_fd = libaxhvc_vm_create(vm->axhvc_fd, &opts);
+	if (vm->axvm_fd < 0)
+		goto fail;
+	/* Hypercall pointers are GPAs: axhvc reaches them through our RAM. */
+	if (libaxhvc_vm_add_ram(vm->axvm_fd, RAM_BASE, cfg->mem_size, vm->ram))
+		goto fail;
+	/*
+	 * The IVC window: axhvc hands out channel pages through mmap() of the
+	 * VM fd, and the memslot lets the guest reach the same pages at the
+	 * window's GPA; axhvc revokes them by zapping our mapping, and KVM's
+	 * MMU notifier follows.
+	 */
+	if (libaxhvc_window_map(vm->axvm_fd, cfg->window_size, &vm->window) ||
+	    libaxhvc_window_install(vm->vm_fd, SLOT_WINDOW, cfg->window_base,
+				    cfg->window_size, vm->window))
+		goto fail;
 	return 0;
-}
-
-/*
- * The IVC window: axhvc hands out channel pages through mmap() of the VM
- * fd (offset 0 = the window's first page). Registering that mapping as a
- * memslot lets the guest reach the same pages at the window's GPA; axhvc
- * revokes them by zapping this mapping, and KVM's MMU notifier follows.
- * It must be MAP_SHARED and not executable, or axhvc refuses it.
- */
-static int window_map(struct vm *vm)
-{
-	const struct config *cfg = vm->cfg;
-
-	vm->window = mmap(NULL, cfg->window_size, PROT_READ | PROT_WRITE,
-			  MAP_SHARED, vm->axvm_fd, 0);
-	if (vm->window == MAP_FAILED) {
-		vm->window = NULL;
-		vmm_log(vm, "mmap of the IVC window: %s", strerror(errno));
-		return -1;
-	}
-	return add_memslot(vm, SLOT_WINDOW, cfg->window_base, cfg->window_size,
-			   vm->window);
-}
-
-/*
- * The forwarded route: without a filter KVM answers the SMCCC function ids
- * 0..7 itself (NOT_SUPPORTED). FWD_TO_USER makes each of them exit to us as
- * KVM_EXIT_HYPERCALL. Ids 0..7 are outside KVM's reserved ranges, so this is
- * accepted; it must be set before the first KVM_RUN.
- */
-static int smccc_filter(struct vm *vm)
-{
-	struct kvm_smccc_filter filter = {
-		.base = 0,
-		.nr_functions = AXHVC_HC_COUNT,
-		.action = KVM_SMCCC_FILTER_FWD_TO_USER,
-	};
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-		.addr = (__u64)(uintptr_t)&filter,
-	};
-
-	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr)) {
-		vmm_log(vm, "KVM has no SMCCC filter (needs Linux 6.4): use --route intercept");
-		return -1;
-	}
-	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr)) {
-		vmm_log(vm, "KVM_ARM_VM_SMCCC_FILTER for codes 0..7: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+fail:
+	vmm_log(vm, "%s", libaxhvc_errmsg());
+	return -1;
 }
 
 /**
@@ -242,9 +178,7 @@ int vm_create(struct vm *vm, const struct config *cfg)
 	vm->axvm_fd = -1;
 	vm->doorbell_fd = -1;
 
-	if (kvm_create(vm) || axhvc_register(vm) || window_map(vm))
-		return -1;
-	if (cfg->route == ROUTE_FORWARDED && smccc_filter(vm))
+	if (kvm_create(vm) || axhvc_register(vm))
 		return -1;
 	return 0;
 }
@@ -303,23 +237,10 @@ static int vgic_create(struct vm *vm)
  */
 static int doorbell_setup(struct vm *vm)
 {
-	unsigned int intid = vm->cfg->doorbell_intid;
-	struct kvm_irqfd irqfd = { .gsi = intid - SPI_FIRST };
-	struct axhvc_doorbell bell = { .size = sizeof(bell) };
-
-	vm->doorbell_fd = eventfd(0, EFD_CLOEXEC);
+	vm->doorbell_fd = libaxhvc_doorbell_setup(vm->vm_fd, vm->axvm_fd,
+						  vm->cfg->doorbell_intid);
 	if (vm->doorbell_fd < 0) {
-		vmm_log(vm, "eventfd: %s", strerror(errno));
-		return -1;
-	}
-	irqfd.fd = vm->doorbell_fd;
-	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd)) {
-		vmm_log(vm, "KVM_IRQFD for SPI %u: %s", intid, strerror(errno));
-		return -1;
-	}
-	bell.eventfd = vm->doorbell_fd;
-	if (ioctl(vm->axvm_fd, AXHVC_VM_SET_DOORBELL, &bell)) {
-		vmm_log(vm, "AXHVC_VM_SET_DOORBELL: %s", strerror(errno));
+		vmm_log(vm, "doorbell: %s", libaxhvc_errmsg());
 		return -1;
 	}
 	return 0;

@@ -297,7 +297,7 @@ dup_id()
 	kill -TERM $p1
 	wait $p1
 	echo $? >"$TMP/spin40.rc"
-	expect dup 1 "AXHVC_CREATE_VM: File exists (another VM has this id)"
+	expect dup 1 "AXHVC_CREATE_VM (VM 40, [a-z]*): File exists (another VM has this id"
 }
 check "a second VM with a VM id in use is refused (EEXIST)" dup_id
 check "SIGTERM stops a VM cleanly (status 1)" \
