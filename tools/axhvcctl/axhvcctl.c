@@ -21,15 +21,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 #define EXIT_QUERY	1
 #define EXIT_USAGE	2
 #define EXIT_NOMODULE	3
 #define EXIT_PERM	4
-
-/* Attempts at a list while VMs or channels keep coming (E2BIG). */
-#define LIST_TRIES	8
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -77,22 +74,30 @@ static void *xcalloc(size_t n, size_t size)
 
 static int open_dev(void)
 {
-	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
+	int fd = libaxhvc_open(dev_path);
 
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT || errno == ENODEV || errno == ENXIO) {
-		err_msg("%s: %s: is the axhvc module loaded? (modprobe axhvc)",
-			dev_path, strerror(errno));
-		exit(EXIT_NOMODULE);
-	}
-	if (errno == EACCES || errno == EPERM) {
-		err_msg("%s: %s: axhvcctl must run as root", dev_path,
-			strerror(errno));
+	/* The host view is root's, whoever else may run VMMs. */
+	if (fd == -EACCES || fd == -EPERM) {
+		err_msg("%s: %s: axhvcctl must run as root", dev_path, strerror(-fd));
 		exit(EXIT_PERM);
 	}
-	err_msg("%s: %s", dev_path, strerror(errno));
+	err_msg("%s", libaxhvc_errmsg());
+	if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO)
+		exit(EXIT_NOMODULE);
 	exit(EXIT_QUERY);
+}
+
+/* The exit status for libaxhvc's error @err, after saying why. */
+static int lib_failed(int err)
+{
+	err_msg("%s", libaxhvc_errmsg());
+	if (err == -EPERM)
+		return EXIT_PERM;
+	if (err == -ENOTTY)
+		return EXIT_NOMODULE;
+	return EXIT_QUERY;
 }
 
 /* The exit status for a failed ioctl @what, after saying why. */
@@ -222,75 +227,29 @@ static const char *size_str(char *buf, size_t len, unsigned long long n)
 /* Fetch the VMs into *@out; returns 0 or an exit status. */
 static int get_vms(int fd, struct axhvc_vm_info **out, unsigned int *nr)
 {
-	struct axhvc_vm_info *vms = NULL;
-	struct axhvc_vm_list vl;
-	unsigned int room = 0;
-	int tries;
+	int ret = libaxhvc_list_vms(fd, out);
 
-	for (tries = 0; tries < LIST_TRIES; tries++) {
-		memset(&vl, 0, sizeof(vl));
-		vl.size = sizeof(vl);
-		vl.info_size = sizeof(*vms);
-		vl.vms = (unsigned long)vms;
-		vl.nr_vms = room;
-		if (!ioctl(fd, AXHVC_LIST_VMS, &vl)) {
-			*out = vms;
-			*nr = vl.nr_vms;
-			return 0;
-		}
-		if (errno != E2BIG)
-			break;
-		free(vms);
-		room = vl.nr_vms + 4;
-		vms = xcalloc(room, sizeof(*vms));
-	}
-	free(vms);
-	if (errno == E2BIG)
-		err_msg("AXHVC_LIST_VMS: VMs keep coming, giving up");
-	return ioctl_failed("AXHVC_LIST_VMS");
+	if (ret < 0)
+		return lib_failed(ret);
+	*nr = ret;
+	return 0;
 }
 
 struct chan_snapshot {
 	struct axhvc_host_channel *chans;
 	__u64 *subs;
 	unsigned int nr_chans;
-	unsigned int nr_subs;
+	__u32 nr_subs;
 };
 
 static int get_channels(int fd, struct chan_snapshot *cs)
 {
-	struct axhvc_host_channel_list cl;
-	unsigned int room_c = 0, room_s = 0;
-	int tries;
+	int ret = libaxhvc_list_channels(fd, &cs->chans, &cs->subs, &cs->nr_subs);
 
-	memset(cs, 0, sizeof(*cs));
-	for (tries = 0; tries < LIST_TRIES; tries++) {
-		memset(&cl, 0, sizeof(cl));
-		cl.size = sizeof(cl);
-		cl.channel_size = sizeof(*cs->chans);
-		cl.channels = (unsigned long)cs->chans;
-		cl.subscribers = (unsigned long)cs->subs;
-		cl.nr_channels = room_c;
-		cl.nr_subscribers = room_s;
-		if (!ioctl(fd, AXHVC_LIST_ALL_CHANNELS, &cl)) {
-			cs->nr_chans = cl.nr_channels;
-			cs->nr_subs = cl.nr_subscribers;
-			return 0;
-		}
-		if (errno != E2BIG)
-			break;
-		free(cs->chans);
-		free(cs->subs);
-		room_c = cl.nr_channels + 4;
-		room_s = cl.nr_subscribers + 16;
-		cs->chans = xcalloc(room_c, sizeof(*cs->chans));
-		cs->subs = xcalloc(room_s, sizeof(*cs->subs));
-	}
-	free(cs->chans);
-	free(cs->subs);
-	if (errno == E2BIG)
-		err_msg("AXHVC_LIST_ALL_CHANNELS: channels keep coming, giving up");
-	return ioctl_failed("AXHVC_LIST_ALL_CHANNELS");
+	if (ret < 0)
+		return lib_failed(ret);
+	cs->nr_chans = ret;
+	return 0;
 }
 
 static const char *route_str(const struct axhvc_vm_info *v)
@@ -307,11 +266,11 @@ static int cmd_version(int fd, bool first)
 	__u64 known = 0;
 	unsigned int i;
 	bool any = false;
+	int ret;
 
-	memset(&ver, 0, sizeof(ver));
-	ver.size = sizeof(ver);
-	if (ioctl(fd, AXHVC_GET_API_VERSION, &ver))
-		return ioctl_failed("AXHVC_GET_API_VERSION");
+	ret = libaxhvc_api_version(fd, &ver);
+	if (ret)
+		return lib_failed(ret);
 	if (json) {
 		printf("%s\"version\": {\"api\": %u, \"features\": [", first ? "" : ",\n",
 		       ver.api_version);
