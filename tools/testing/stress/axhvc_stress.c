@@ -101,25 +101,21 @@ FIXTURE_TEARDOWN(stress)
 /* Sum of a VM's hypercall counters (AXHVC_LIST_VMS); -1 if not listed. */
 static long long vm_calls(int axfd, __u64 id, struct axhvc_vm_info *out)
 {
-	struct axhvc_vm_info info[16];
-	struct axhvc_vm_list l = {
-		.size = sizeof(l), .info_size = sizeof(info[0]),
-		.vms = (unsigned long)info, .nr_vms = 16,
-	};
-	long long sum = 0;
-	unsigned int i, c;
+	struct axhvc_vm_info *info;
+	long long sum = -1;
+	int i, n, c;
 
-	if (ioctl(axfd, AXHVC_LIST_VMS, &l))
-		return -1;
-	for (i = 0; i < l.nr_vms; i++) {
+	n = libaxhvc_list_vms(axfd, &info);
+	for (i = 0; i < n; i++) {
 		if (info[i].vm_id != id)
 			continue;
-		for (c = 0; c < AXHVC_HC_COUNT; c++)
+		for (sum = 0, c = 0; c < AXHVC_HC_COUNT; c++)
 			sum += info[i].calls[c];
 		*out = info[i];
-		return sum;
+		break;
 	}
-	return -1;
+	free(info);
+	return sum;
 }
 
 /*

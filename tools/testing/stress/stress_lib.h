@@ -14,12 +14,11 @@
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 #include "stress.h"
 #include "axhvc_host.h"
 
-#define IVC_SLOT	1
 #define TABLE_LEN	64
 
 /* A VM of the stress tests. */
@@ -59,11 +58,11 @@ static void rnd_seed(__u64 seed)
 /* How many VMs axhvc has registered (AXHVC_LIST_VMS); -errno on error. */
 static long nr_vms(int axfd)
 {
-	struct axhvc_vm_list l = { .size = sizeof(l), .info_size = sizeof(struct axhvc_vm_info) };
+	struct axhvc_vm_info *vms;
+	int n = libaxhvc_list_vms(axfd, &vms);
 
-	if (ioctl(axfd, AXHVC_LIST_VMS, &l) && errno != E2BIG)
-		return -errno;
-	return l.nr_vms;
+	free(vms);
+	return n;
 }
 
 /*
@@ -120,7 +119,7 @@ static int *svm_kvm_ready;
 
 static void svm_destroy(struct svm *s)
 {
-	if (s->window && s->window != MAP_FAILED)
+	if (s->window)
 		munmap(s->window, IVC_SIZE);
 	if (s->vmfd >= 0)
 		close(s->vmfd);
@@ -144,7 +143,6 @@ static int svm_create(struct svm *s, int axfd, __u64 id, unsigned int nr_vcpus,
 	struct axhvc_vm_limits lim = {
 		.size = sizeof(lim), .max_channels = 32, .max_bytes = 1 << 20,
 	};
-	struct axhvc_doorbell db = { .size = sizeof(db) };
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -160,27 +158,21 @@ static int svm_create(struct svm *s, int axfd, __u64 id, unsigned int nr_vcpus,
 		__atomic_store_n(svm_kvm_ready, 1, __ATOMIC_RELEASE);
 	if (!s->vm)
 		return -ENOMEM;
-	s->vmfd = register_vm_window(axfd, s->vm, id, flags, intercept, true, IVC_SIZE);
+	s->vmfd = register_vm_mapped(axfd, s->vm, id, flags, intercept, IVC_SIZE, &s->window);
 	if (s->vmfd < 0) {
 		ret = s->vmfd;
-		printf("# VM %llu: register: %s\n", (unsigned long long)id, strerror(-ret));
+		printf("# VM %llu: %s\n", (unsigned long long)id, libaxhvc_errmsg());
 		s->vmfd = -1;
 		return ret;
 	}
-	s->window = mmap(NULL, IVC_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, s->vmfd, 0);
-	if (s->window == MAP_FAILED)
-		return -errno;
-	ret = vmm_add_memslot(s->vm, IVC_SLOT, IVC_BASE, IVC_SIZE, s->window, 0);
-	if (ret)
-		return ret;
 	if (ioctl(s->vmfd, AXHVC_VM_SET_LIMITS, &lim))
 		return -errno;
 	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->efd < 0)
 		return -errno;
-	db.eventfd = s->efd;
-	if (ioctl(s->vmfd, AXHVC_VM_SET_DOORBELL, &db))
-		return -errno;
+	ret = libaxhvc_set_doorbell(s->vmfd, s->efd);
+	if (ret)
+		return ret;
 	s->params = vmm_guest_alloc(s->vm, 4096);
 	s->scratch = vmm_guest_alloc(s->vm, 4096);
 	s->tables = vmm_guest_alloc(s->vm, 64 * TABLE_LEN * 8);
@@ -225,27 +217,25 @@ struct vcpu_job {
 	char why[128];
 };
 
-/* The VMM's side of a KVM_EXIT_HYPERCALL. */
+/*
+ * The VMM's side of a KVM_EXIT_HYPERCALL (libaxhvc). A lifecycle call
+ * handed to this VMM gets 0; a call axhvc cannot take (its VM fd closed
+ * under the guest) gets NOT_SUPPORTED, as KVM would answer without axhvc.
+ */
 static int job_serve_exit(struct vcpu_job *j)
 {
-	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = j->vcpu->id };
-	__u64 x0;
-	int i;
+	struct axhvc_hypercall hc;
+	int ret;
 
 	j->exits++;
-	if (j->s->intercept)
-		/* Only a lifecycle call handed to the VMM gets here: it decides. */
-		return vmm_set_reg(j->vcpu, VMM_REG_X(0), 0);
-	for (i = 0; i < 7; i++)
-		if (vmm_get_reg(j->vcpu, VMM_REG_X(i), &hc.x[i]))
-			return -1;
-	if (ioctl(j->vmfd, AXHVC_VM_HYPERCALL, &hc)) {
+	ret = libaxhvc_serve_hypercall(j->vmfd, j->vcpu->fd, j->vcpu->id, j->vcpu->run, &hc);
+	if (ret == LIBAXHVC_TO_VMM)
+		return libaxhvc_set_x0(j->vcpu->fd, 0);
+	if (ret < 0) {
 		j->fwd_errors++;
-		x0 = VMM_SMCCC_NOT_SUPPORTED;
-	} else {
-		x0 = (hc.flags & AXHVC_HC_F_TO_VMM) ? 0 : hc.ret;
+		return libaxhvc_set_x0(j->vcpu->fd, VMM_SMCCC_NOT_SUPPORTED);
 	}
-	return vmm_set_reg(j->vcpu, VMM_REG_X(0), x0);
+	return 0;
 }
 
 static void *job_run(void *arg)

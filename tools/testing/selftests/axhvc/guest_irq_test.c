@@ -61,20 +61,15 @@ static int hc_call(struct __test_metadata *_metadata, struct vmm_vcpu *vcpu,
 	for (;;) {
 		enum vmm_run_result r = vmm_vcpu_run(vcpu);
 		struct kvm_run *run = vcpu->run;
-		struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
-		unsigned int i;
+		struct axhvc_hypercall hc;
 
 		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_HYPERCALL) {
 			(*exits)++;
-			for (i = 0; i < 7; i++)
-				if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
-					goto out;
-			if (ioctl(vmfd, AXHVC_VM_HYPERCALL, &hc)) {
-				TH_LOG("AXHVC_VM_HYPERCALL: %s", strerror(errno));
-				goto out;
+			/* This VM hands no lifecycle call to its VMM. */
+			if (libaxhvc_serve_hypercall(vmfd, vcpu->fd, vcpu->id, run, &hc)) {
+				TH_LOG("%s", libaxhvc_errmsg());
+				break;
 			}
-			if (vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret))
-				goto out;
 			continue;
 		}
 		if (r == VMM_RUN_EXIT && run->exit_reason == KVM_EXIT_MMIO &&
@@ -85,7 +80,6 @@ static int hc_call(struct __test_metadata *_metadata, struct vmm_vcpu *vcpu,
 		vmm_vcpu_dump(vcpu, vmm_run_result_name(r));
 		break;
 	}
-out:
 	vmm_watchdog_disarm(vcpu);
 	return ret;
 }
@@ -256,7 +250,6 @@ FIXTURE_VARIANT_ADD(ivc_irq, intercept_intid_doorbell) {
 FIXTURE_SETUP(ivc_irq)
 {
 	const char *why = axhvc_open_for_route(&self->axfd, variant->intercept);
-	struct axhvc_doorbell db = { .size = sizeof(db) };
 
 	self->vmfd_a = -1;
 	self->vmfd_b = -1;
@@ -276,31 +269,23 @@ FIXTURE_SETUP(ivc_irq)
 	/* B's doorbell: one eventfd, B's SPI through KVM_IRQFD and axhvc's bell. */
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
-	ASSERT_EQ(0, vmm_irqfd_assign(self->vm_b, DOORBELL_GSI, self->efd));
+	ASSERT_EQ(0, libaxhvc_irqfd(self->vm_b->fd, DOORBELL_INTID, self->efd, true));
 	self->irqfd = true;
-	db.eventfd = self->efd;
 	if (variant->intid_doorbell) {
 		/* The ArchIf way: a route to the INTID, and the INTID as doorbell. */
-		struct axhvc_irq_route route = {
-			.size = sizeof(route),
-			.intid = DOORBELL_INTID, .eventfd = self->efd,
-		};
-
-		ASSERT_EQ(0, ioctl(self->vmfd_b, AXHVC_VM_SET_IRQ_ROUTE, &route));
-		db = (struct axhvc_doorbell){
-			.size = sizeof(db),
-			.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID,
-			.intid = DOORBELL_INTID,
-		};
+		ASSERT_EQ(0, libaxhvc_set_irq_route(self->vmfd_b, DOORBELL_INTID, self->efd));
+		ASSERT_EQ(0, libaxhvc_set_doorbell_intid(self->vmfd_b, DOORBELL_INTID))
+			TH_LOG("%s", libaxhvc_errmsg());
+	} else {
+		ASSERT_EQ(0, libaxhvc_set_doorbell(self->vmfd_b, self->efd))
+			TH_LOG("%s", libaxhvc_errmsg());
 	}
-	ASSERT_EQ(0, ioctl(self->vmfd_b, AXHVC_VM_SET_DOORBELL, &db))
-		TH_LOG("AXHVC_VM_SET_DOORBELL: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(ivc_irq)
 {
 	if (self->irqfd)
-		vmm_irqfd_deassign(self->vm_b, DOORBELL_GSI, self->efd);
+		libaxhvc_irqfd(self->vm_b->fd, DOORBELL_INTID, self->efd, false);
 	if (self->efd >= 0)
 		close(self->efd);
 	if (self->vmfd_a >= 0)
@@ -413,7 +398,6 @@ FIXTURE(bridge) {
 FIXTURE_SETUP(bridge)
 {
 	const char *why = axhvc_open_for_test(&self->axfd, false);
-	struct axhvc_irq_route route = { .size = sizeof(route), .intid = DOORBELL_INTID };
 
 	self->vmfd = -1;
 	self->efd = -1;
@@ -425,9 +409,8 @@ FIXTURE_SETUP(bridge)
 	ASSERT_LE(0, self->vmfd);
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
-	ASSERT_EQ(0, vmm_irqfd_assign(self->vm, DOORBELL_GSI, self->efd));
-	route.eventfd = self->efd;
-	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	ASSERT_EQ(0, libaxhvc_irqfd(self->vm->fd, DOORBELL_INTID, self->efd, true));
+	ASSERT_EQ(0, libaxhvc_set_irq_route(self->vmfd, DOORBELL_INTID, self->efd));
 }
 
 FIXTURE_TEARDOWN(bridge)

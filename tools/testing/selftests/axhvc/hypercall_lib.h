@@ -12,16 +12,18 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 extern const char guest_hvc_probe[], guest_hvc_loop[];
 
-#define AXHVC_DEV	"/dev/axhvc"
+#define AXHVC_DEV	LIBAXHVC_DEV
 /* guest_hvc_probe stops with a store here: outside RAM, the report page, the GIC. */
 #define PROBE_GPA	0x0B000000ULL
 #define IVC_BASE	0xD0000000ULL
 #define IVC_SIZE	(16ULL << 20)
+#define IVC_SLOT	1	/* the window's memslot */
 #define VMM_DECIDES	0x5eedULL	/* what this VMM answers lifecycle calls */
 #define RUN_TIMEOUT_MS	20000
 
@@ -41,19 +43,15 @@ struct hc_result {
 /* The module's API version, features, flags and limits (zeros on error). */
 static inline struct axhvc_api_version axhvc_query(int axfd)
 {
-	struct axhvc_api_version v = { .size = sizeof(v) };
+	struct axhvc_api_version v;
 
-	if (ioctl(axfd, AXHVC_GET_API_VERSION, &v))
-		memset(&v, 0, sizeof(v));
+	libaxhvc_api_version(axfd, &v);
 	return v;
 }
 
 static inline bool intercept_available(int axfd)
 {
-	struct axhvc_api_version v = { .size = sizeof(v) };
-
-	return !ioctl(axfd, AXHVC_GET_API_VERSION, &v) &&
-	       (v.features & AXHVC_FEATURE_INTERCEPT);
+	return !libaxhvc_require(axfd, AXHVC_FEATURE_INTERCEPT);
 }
 
 /*
@@ -67,7 +65,7 @@ static inline const char *axhvc_open_for_test(int *axfd, bool intercept)
 	*axfd = -1;
 	if (why)
 		return why;
-	*axfd = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
+	*axfd = libaxhvc_open(NULL);
 	if (*axfd < 0)
 		return AXHVC_DEV " cannot be opened (is axhvc.ko loaded?)";
 	if (intercept && !intercept_available(*axfd))
@@ -80,10 +78,6 @@ static inline const char *axhvc_open_for_test(int *axfd, bool intercept)
 /* Does KVM have the SMCCC filter the forwarded route needs (Linux >= 6.4)? */
 static inline bool smccc_filter_available(void)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-	};
 	int kvm, vm, ok = 0;
 
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -93,7 +87,7 @@ static inline bool smccc_filter_available(void)
 		vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	while (vm < 0 && errno == EINTR);
 	if (vm >= 0) {
-		ok = !ioctl(vm, KVM_HAS_DEVICE_ATTR, &attr);
+		ok = libaxhvc_smccc_filter_available(vm);
 		close(vm);
 	}
 	close(kvm);
@@ -113,42 +107,58 @@ static inline const char *axhvc_open_for_route(int *axfd, bool intercept)
 	return why;
 }
 
-/* Register @vm with axhvc as AxVisor VM @id; returns the VM fd or -errno. */
+/*
+ * Register @vm with axhvc as AxVisor VM @id, its RAM included; on the
+ * forwarded route with KVM's SMCCC filter when @install_filter. Returns the
+ * VM fd, or -errno (libaxhvc_errmsg() says what failed).
+ */
 static inline int register_vm_window(int axfd, struct vmm_vm *vm, __u64 id,
 				     __u32 flags, bool intercept,
 				     bool install_filter, __u64 ivc_size)
 {
-	struct axhvc_vm_config conf = {
-		.size = sizeof(conf),
-		.event_size = sizeof(struct axhvc_event),
-		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = ivc_size,
-		.flags = flags | (intercept ? AXHVC_VM_F_INTERCEPT : 0),
-		.kvm_fd = intercept ? vm->fd : 0,
+	struct libaxhvc_vm_opts opts = {
+		.vm_id = id, .flags = flags, .kvm_vm_fd = vm->fd,
+		.route = intercept ? LIBAXHVC_ROUTE_INTERCEPT : LIBAXHVC_ROUTE_FORWARDED,
+		.skip_filter = !install_filter,
+		.ivc_base = IVC_BASE, .ivc_size = ivc_size,
 	};
-	struct axhvc_mem_region ram = {
-		.size = sizeof(ram),
-		.gpa = vm->ram_gpa, .memory_size = vm->ram_size,
-		.uaddr = (unsigned long)vm->ram,
-	};
-	int fd;
+	int fd, ret;
 
-	fd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
+	fd = libaxhvc_vm_create(axfd, &opts);
 	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, AXHVC_VM_ADD_MEM_REGION, &ram)) {
-		int err = errno;
-
+		return fd;
+	ret = libaxhvc_vm_add_ram(fd, vm->ram_gpa, vm->ram_size, vm->ram);
+	if (ret) {
 		close(fd);
-		return -err;
+		return ret;
 	}
-	/*
-	 * The forwarded route: codes 0..7 leave KVM for this VMM. KVM takes the
-	 * filter only before the VM first runs.
-	 */
-	if (!intercept && install_filter &&
-	    vmm_smccc_filter(vm, 0, AXHVC_HC_COUNT, KVM_SMCCC_FILTER_FWD_TO_USER)) {
+	return fd;
+}
+
+/*
+ * register_vm_window(), and the VM's IVC window mapped at *@window and
+ * given to the guest as memslot IVC_SLOT at IVC_BASE, as a VMM does.
+ * Returns the VM fd, or -errno with nothing left (*@window NULL).
+ */
+static inline int register_vm_mapped(int axfd, struct vmm_vm *vm, __u64 id,
+				     __u32 flags, bool intercept, __u64 ivc_size,
+				     void **window)
+{
+	int fd, ret;
+
+	*window = NULL;
+	fd = register_vm_window(axfd, vm, id, flags, intercept, true, ivc_size);
+	if (fd < 0)
+		return fd;
+	ret = libaxhvc_window_map(fd, ivc_size, window);
+	if (!ret)
+		ret = libaxhvc_window_install(vm->fd, IVC_SLOT, IVC_BASE, ivc_size, *window);
+	if (ret) {
+		if (*window)
+			munmap(*window, ivc_size);
+		*window = NULL;
 		close(fd);
-		return -ENODEV;
+		return ret;
 	}
 	return fd;
 }
@@ -161,35 +171,28 @@ static inline int register_vm(int axfd, struct vmm_vm *vm, __u64 id, __u32 flags
 }
 
 /*
- * The VMM's side of a KVM_EXIT_HYPERCALL, as a real VMM would do it: codes
- * the VMM decides itself, or the forwarded route's ioctl.
+ * The VMM's side of a KVM_EXIT_HYPERCALL, as a real VMM does it
+ * (libaxhvc): axhvc serves the call, or leaves it to this VMM, which
+ * answers VMM_DECIDES.
  */
 static inline int serve_exit(struct __test_metadata *_metadata, int vmfd,
 			     struct vmm_vcpu *vcpu, struct hc_result *res)
 {
-	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
-	unsigned int i;
+	struct axhvc_hypercall hc;
+	int ret;
 
 	res->hypercall_exits++;
-	for (i = 0; i < 7; i++)
-		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
-			return -1;
+	ret = libaxhvc_serve_hypercall(vmfd, vcpu->fd, vcpu->id, vcpu->run, &hc);
+	if (ret < 0) {
+		TH_LOG("%s", libaxhvc_errmsg());
+		return -1;
+	}
 	/* KVM truncates the function ID as axhvc does. */
 	EXPECT_EQ((__u32)hc.x[0], vcpu->run->hypercall.nr);
-	if (vcpu->run->hypercall.nr > AXHVC_HC_HYPERVISOR_PREPARE_DISABLE) {
-		if (ioctl(vmfd, AXHVC_VM_HYPERCALL, &hc)) {
-			TH_LOG("AXHVC_VM_HYPERCALL: %s", strerror(errno));
-			return -1;
-		}
-		if (!(hc.flags & AXHVC_HC_F_TO_VMM))
-			return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
-	} else if (ioctl(vmfd, AXHVC_VM_HYPERCALL, &hc) == 0 &&
-		   !(hc.flags & AXHVC_HC_F_TO_VMM)) {
-		/* Forwarded, and axhvc answered it (not ours to decide). */
-		return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
-	}
+	if (ret != LIBAXHVC_TO_VMM)
+		return 0;
 	res->to_vmm++;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), VMM_DECIDES);
+	return libaxhvc_set_x0(vcpu->fd, VMM_DECIDES);
 }
 
 /*

@@ -35,7 +35,6 @@
 #include "guest_axhvc.h"
 #include "hypercall_lib.h"
 
-#define IVC_SLOT	1
 #define ID_STALL	31
 #define ID_PUB		32
 #define ID_SUB		33
@@ -58,29 +57,22 @@ static int hvm_create(struct hvm *v, int axfd, __u64 id, bool intercept,
 {
 	memset(v, 0, sizeof(*v));
 	v->vmfd = -1;
-	v->window = MAP_FAILED;
 	v->vm = vmm_vm_create_with_vcpus(1, 0);
 	if (!v->vm)
 		return -ENOMEM;
 	v->vcpu = v->vm->vcpus[0];
-	v->vmfd = register_vm_window(axfd, v->vm, id, 0, intercept, true,
-				     window_size);
+	v->window_size = window_size;
+	v->vmfd = register_vm_mapped(axfd, v->vm, id, 0, intercept, window_size,
+				     &v->window);
 	if (v->vmfd < 0)
 		return v->vmfd;
-	v->window_size = window_size;
-	v->window = mmap(NULL, window_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 v->vmfd, 0);
-	if (v->window == MAP_FAILED)
-		return -errno;
 	v->buf = vmm_guest_alloc(v->vm, 4096);
-	if (!v->buf)
-		return -ENOMEM;
-	return vmm_add_memslot(v->vm, IVC_SLOT, IVC_BASE, window_size, v->window, 0);
+	return v->buf ? 0 : -ENOMEM;
 }
 
 static void hvm_destroy(struct hvm *v)
 {
-	if (v->window != MAP_FAILED && v->window)
+	if (v->window)
 		munmap(v->window, v->window_size);
 	if (v->vmfd >= 0)
 		close(v->vmfd);

@@ -23,7 +23,6 @@
 
 #define ID_A		1
 #define ID_B		2
-#define IVC_SLOT	1
 
 /* One VM with its axhvc fd and its mapping of the IVC window. */
 struct ivc_vm {
@@ -40,26 +39,19 @@ static int ivc_vm_create(struct ivc_vm *v, int axfd, __u64 id, bool intercept,
 {
 	memset(v, 0, sizeof(*v));
 	v->vmfd = -1;
-	v->window = MAP_FAILED;
 	v->vm = vmm_vm_create_with_vcpus(1, 0);
 	if (!v->vm)
 		return -ENOMEM;
 	v->vcpu = v->vm->vcpus[0];
-	v->vmfd = register_vm_window(axfd, v->vm, id, 0, intercept, true,
-				     window_size);
-	if (v->vmfd < 0)
-		return v->vmfd;
 	v->window_size = window_size;
-	v->window = mmap(NULL, window_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 v->vmfd, 0);
-	if (v->window == MAP_FAILED)
-		return -errno;
-	return vmm_add_memslot(v->vm, IVC_SLOT, IVC_BASE, window_size, v->window, 0);
+	v->vmfd = register_vm_mapped(axfd, v->vm, id, 0, intercept, window_size,
+				     &v->window);
+	return v->vmfd < 0 ? v->vmfd : 0;
 }
 
 static void ivc_vm_destroy(struct ivc_vm *v)
 {
-	if (v->window != MAP_FAILED && v->window)
+	if (v->window)
 		munmap(v->window, v->window_size);
 	if (v->vmfd >= 0)
 		close(v->vmfd);

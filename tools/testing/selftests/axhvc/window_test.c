@@ -26,7 +26,6 @@
 
 #define ID_A		1
 #define ID_B		2
-#define IVC_SLOT	1
 #define BLOCK		(2ULL << 20)	/* a stage-2 PMD block (4 KiB granule) */
 #define KEY		0x77
 #define BEFORE		0x1111111111111111ULL
@@ -73,7 +72,7 @@ static int win_vm_create(struct win_vm *v, int axfd, __u64 id, bool intercept)
 			 MAP_SHARED | MAP_FIXED, v->vmfd, 0);
 	if (v->window == MAP_FAILED)
 		return -errno;
-	return vmm_add_memslot(v->vm, IVC_SLOT, IVC_BASE, IVC_SIZE, v->window, 0);
+	return libaxhvc_window_install(v->vm->fd, IVC_SLOT, IVC_BASE, IVC_SIZE, v->window);
 }
 
 static void win_vm_destroy(struct win_vm *v)

@@ -3,23 +3,19 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
-#include "axhvc.h"
+#include <libaxhvc.h>
 #include "axhvc_host.h"
 
 int axhvc_forward_exit(struct vmm_vcpu *vcpu, void *opaque)
 {
-	struct axhvc_hypercall hc = { .size = sizeof(hc), .vcpu_id = vcpu->id };
+	struct axhvc_hypercall hc;
 	int *vmfd = opaque;
-	unsigned int i;
+	int ret;
 
-	if (vcpu->run->exit_reason != KVM_EXIT_HYPERCALL)
-		return -1;
-	for (i = 0; i < 7; i++)
-		if (vmm_get_reg(vcpu, VMM_REG_X(i), &hc.x[i]))
-			return -1;
-	if (ioctl(*vmfd, AXHVC_VM_HYPERCALL, &hc))
-		return -1;
-	return vmm_set_reg(vcpu, VMM_REG_X(0), hc.ret);
+	ret = libaxhvc_serve_hypercall(*vmfd, vcpu->fd, vcpu->id, vcpu->run, &hc);
+	if (ret < 0)
+		fprintf(stderr, "# %s\n", libaxhvc_errmsg());
+	return ret ? -1 : 0;
 }
 
 int axhvc_answer_exit(struct vmm_vcpu *vcpu, void *opaque)

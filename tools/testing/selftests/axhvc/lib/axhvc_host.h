@@ -14,7 +14,8 @@
 
 /*
  * The forwarded route's VMM loop, for vmm_vcpu_run_to_done(): @opaque points
- * at the axhvc VM fd; x0..x6 go to AXHVC_VM_HYPERCALL, its result to x0.
+ * at the axhvc VM fd; libaxhvc_serve_hypercall() serves the exit. A
+ * lifecycle call handed to the VMM is an error here: this VMM decides none.
  */
 int axhvc_forward_exit(struct vmm_vcpu *vcpu, void *opaque);
 

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libaxhvc.h>
+
 #include "kselftest.h"
 #include "vmm.h"
 
@@ -425,35 +427,16 @@ int vmm_irqfd_deassign(struct vmm_vm *vm, unsigned int gsi, int efd)
 
 int vmm_smccc_filter_supported(struct vmm_vm *vm)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-	};
-
-	return ioctl(vm->fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+	return libaxhvc_smccc_filter_available(vm->fd);
 }
 
 int vmm_smccc_filter(struct vmm_vm *vm, __u32 base, __u32 nr, __u8 action)
 {
-	struct kvm_smccc_filter filter = {
-		.base = base,
-		.nr_functions = nr,
-		.action = action,
-	};
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VM_SMCCC_CTRL,
-		.attr = KVM_ARM_VM_SMCCC_FILTER,
-		.addr = (__u64)(uintptr_t)&filter,
-	};
+	int ret = libaxhvc_smccc_filter(vm->fd, base, nr, action);
 
-	if (ioctl(vm->fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-		int err = errno;
-
-		vmm_log("SMCCC filter [%#x, %#x) action %u: %s", base, base + nr,
-			action, strerror(err));
-		return -err;
-	}
-	return 0;
+	if (ret)
+		vmm_log("%s", libaxhvc_errmsg());
+	return ret;
 }
 
 int vmm_vcpu_start(struct vmm_vcpu *vcpu, const void *entry,
