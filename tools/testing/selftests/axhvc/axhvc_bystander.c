@@ -18,20 +18,17 @@
  * (KSFT_SKIP) when KVM, /dev/axhvc or the intercept feature is missing.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kselftest.h"
-#include <axhvc.h>
+#include <libaxhvc.h>
 #include "guest_axhvc.h"
 #include "vmm.h"
 
-#define AXHVC_DEV		"/dev/axhvc"
 /* Generous: the emulated host runs KVM under TCG, ~50 us per HVC. */
 #define RUN_TIMEOUT_MS		20000
 
@@ -83,16 +80,13 @@ static int run_guest(struct vmm_vcpu *vcpu)
 
 int main(int argc, char **argv)
 {
-	struct axhvc_api_version ver = { .size = sizeof(ver) };
-	struct axhvc_vm_config conf = {
-		.size = sizeof(conf), .event_size = sizeof(struct axhvc_event),
-	};
+	struct libaxhvc_vm_opts opts = { .route = LIBAXHVC_ROUTE_INTERCEPT };
 	struct vmm_vm *vm = NULL;
 	int dev = -1, vm_fd = -1;
 	unsigned long long vm_id;
 	const char *why;
 	sigset_t stop;
-	int ret = 1, sig;
+	int ret = 1, sig, err;
 	char *end;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -121,21 +115,17 @@ int main(int argc, char **argv)
 		printf("bystander: skip: %s\n", why);
 		return KSFT_SKIP;
 	}
-	dev = open(AXHVC_DEV, O_RDWR | O_CLOEXEC);
+	dev = libaxhvc_open(NULL);
 	if (dev < 0) {
-		printf("bystander: skip: %s: %s (is axhvc.ko loaded?)\n",
-		       AXHVC_DEV, strerror(errno));
+		printf("bystander: skip: %s\n", libaxhvc_errmsg());
 		return KSFT_SKIP;
 	}
-	if (ioctl(dev, AXHVC_GET_API_VERSION, &ver)) {
-		printf("bystander: AXHVC_GET_API_VERSION: %s (errno %d)\n",
-		       strerror(errno), errno);
-		goto out;
-	}
-	if (!(ver.features & AXHVC_FEATURE_INTERCEPT)) {
-		printf("bystander: skip: axhvc API %u, features %#llx: no intercept\n",
-		       ver.api_version, (unsigned long long)ver.features);
-		ret = KSFT_SKIP;
+	err = libaxhvc_require(dev, AXHVC_FEATURE_INTERCEPT);
+	if (err) {
+		printf("bystander: %s%s\n", err == -EOPNOTSUPP ? "skip: " : "",
+		       libaxhvc_errmsg());
+		if (err == -EOPNOTSUPP)
+			ret = KSFT_SKIP;
 		goto out;
 	}
 
@@ -145,13 +135,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	conf.vm_id = vm_id;
-	conf.flags = AXHVC_VM_F_INTERCEPT;
-	conf.kvm_fd = vm->fd;
-	vm_fd = ioctl(dev, AXHVC_CREATE_VM, &conf);
+	opts.vm_id = vm_id;
+	opts.kvm_vm_fd = vm->fd;
+	vm_fd = libaxhvc_vm_create(dev, &opts);
 	if (vm_fd < 0) {
-		printf("bystander: AXHVC_CREATE_VM (vm %llu, intercept, kvm_fd %d): %s (%d)\n",
-		       vm_id, vm->fd, strerror(errno), errno);
+		printf("bystander: %s\n", libaxhvc_errmsg());
 		goto out;
 	}
 

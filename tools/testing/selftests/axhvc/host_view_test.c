@@ -67,15 +67,10 @@ static int hv_vm_create(struct hv_vm *v, int axfd, __u64 id, __u32 flags,
 
 FIXTURE_SETUP(hv)
 {
-	struct axhvc_doorbell db = {
-		.size = sizeof(db),
-		.eventfd = -1, .flags = AXHVC_DOORBELL_F_INTID, .intid = A_INTID,
-	};
 	struct axhvc_vm_limits lim = {
 		.size = sizeof(lim),
 		.max_channels = A_MAX_CHANNELS, .max_bytes = A_MAX_BYTES,
 	};
-	struct axhvc_irq_route route = { .size = sizeof(route), .intid = B_ROUTE_INTID };
 	const char *why;
 	int ret;
 
@@ -100,15 +95,13 @@ FIXTURE_SETUP(hv)
 
 	/* A: lower limits and an INTID doorbell; B: an eventfd doorbell and a route. */
 	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_LIMITS, &lim));
-	ASSERT_EQ(0, ioctl(self->a.vmfd, AXHVC_VM_SET_DOORBELL, &db));
+	ASSERT_EQ(0, libaxhvc_set_doorbell_intid(self->a.vmfd, A_INTID));
 	self->b_db = eventfd(0, EFD_CLOEXEC);
 	self->b_route = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->b_db);
 	ASSERT_LE(0, self->b_route);
-	db = (struct axhvc_doorbell){ .size = sizeof(db), .eventfd = self->b_db };
-	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_DOORBELL, &db));
-	route.eventfd = self->b_route;
-	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_IRQ_ROUTE, &route));
+	ASSERT_EQ(0, libaxhvc_set_doorbell(self->b.vmfd, self->b_db));
+	ASSERT_EQ(0, libaxhvc_set_irq_route(self->b.vmfd, B_ROUTE_INTID, self->b_route));
 	/* All zero: reads B's limits, the module's defaults. */
 	self->b_lim.size = sizeof(self->b_lim);
 	ASSERT_EQ(0, ioctl(self->b.vmfd, AXHVC_VM_SET_LIMITS, &self->b_lim));

@@ -262,14 +262,6 @@ TEST_F(hc, bad_pointers_are_efault_and_change_nothing)
 	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_SUBSCRIBE, 1, 7, base, size));
 }
 
-/* Set (or with -1 remove) a VM's doorbell. */
-static int set_doorbell(int vmfd, int efd)
-{
-	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = efd };
-
-	return ioctl(vmfd, AXHVC_VM_SET_DOORBELL, &db) ? -errno : 0;
-}
-
 /* How many times the doorbell rang since the last look. */
 static __u64 rings(int efd)
 {
@@ -297,7 +289,7 @@ TEST_F(hc, notify_rings_the_doorbell)
 	/* No doorbell yet: the target cannot be told. */
 	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
 		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
-	ASSERT_EQ(0, set_doorbell(self->vmfd, efd));
+	ASSERT_EQ(0, libaxhvc_set_doorbell(self->vmfd, efd));
 	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
 	check_route(_metadata, variant, &res);
 	EXPECT_EQ(1, rings(efd));
@@ -307,10 +299,10 @@ TEST_F(hc, notify_rings_the_doorbell)
 	EXPECT_EQ(guest_err(variant, ENOENT), CALL(&res, AXHVC_HC_IVC_NOTIFY, 2, 11, 1));
 	EXPECT_EQ(0, rings(efd));
 	/* Removed: silent again. */
-	ASSERT_EQ(0, set_doorbell(self->vmfd, -1));
+	ASSERT_EQ(0, libaxhvc_set_doorbell(self->vmfd, -1));
 	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
 		  CALL(&res, AXHVC_HC_IVC_NOTIFY, 1, 11, 1));
-	EXPECT_EQ(-EBADF, set_doorbell(self->vmfd, self->axfd));
+	EXPECT_EQ(-EBADF, libaxhvc_set_doorbell(self->vmfd, self->axfd));
 	/* An INTID doorbell rings through the INTID's route, or not at all. */
 	ASSERT_EQ(0, ioctl(self->vmfd, AXHVC_VM_SET_DOORBELL, &intid_db));
 	EXPECT_EQ(guest_err(variant, EOPNOTSUPP),
@@ -339,8 +331,8 @@ TEST_F(hc, notify_between_two_vms)
 	size2 = base2 + 8;
 	vmfd2 = register_vm(self->axfd, vm2, 2, variant->flags, variant->intercept, true);
 	ASSERT_LE(0, vmfd2) TH_LOG("register VM 2: %s", strerror(-vmfd2));
-	ASSERT_EQ(0, set_doorbell(self->vmfd, efd1));
-	ASSERT_EQ(0, set_doorbell(vmfd2, efd2));
+	ASSERT_EQ(0, libaxhvc_set_doorbell(self->vmfd, efd1));
+	ASSERT_EQ(0, libaxhvc_set_doorbell(vmfd2, efd2));
 
 	*guest_u64(self, size) = 4096;
 	EXPECT_EQ(0, CALL(&res, AXHVC_HC_IVC_PUBLISH, 5, base, size));
