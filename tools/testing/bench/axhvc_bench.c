@@ -24,7 +24,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-#include <axhvc.h>
+#include <libaxhvc.h>
 
 #include "vmm.h"
 #include "axhvc_host.h"
@@ -47,6 +47,15 @@ static void die(const char *what)
 }
 
 #define CHECK(cond, what)	do { if (!(cond)) die(what); } while (0)
+
+/* A libaxhvc call that failed: its message says what and why. */
+static void die_lib(void)
+{
+	fprintf(stderr, "axhvc_bench: %s\n", libaxhvc_errmsg());
+	exit(1);
+}
+
+#define LIBCHECK(ret)	do { if ((ret) < 0) die_lib(); } while (0)
 
 /* One row of the table: a sample per round. */
 struct row {
@@ -229,39 +238,27 @@ static void bvm_create(struct bvm *b, size_t ram)
 static void bvm_register(struct bvm *b, int axfd, __u64 id, bool intercept,
 			 bool filter, __u64 window)
 {
-	struct axhvc_vm_config conf = {
-		.size = sizeof(conf),
-		.event_size = sizeof(struct axhvc_event),
-		.vm_id = id, .ivc_base = IVC_BASE, .ivc_size = window,
-		.flags = intercept ? AXHVC_VM_F_INTERCEPT : 0,
-		.kvm_fd = intercept ? b->vm->fd : 0,
-	};
-	struct axhvc_mem_region ram = {
-		.size = sizeof(ram),
-		.gpa = b->vm->ram_gpa, .memory_size = b->vm->ram_size,
-		.uaddr = (unsigned long)b->vm->ram,
+	struct libaxhvc_vm_opts opts = {
+		.vm_id = id, .kvm_vm_fd = b->vm->fd,
+		.route = intercept ? LIBAXHVC_ROUTE_INTERCEPT : LIBAXHVC_ROUTE_FORWARDED,
+		.skip_filter = !filter,
+		.ivc_base = IVC_BASE, .ivc_size = window,
 	};
 
-	b->vmfd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
-	CHECK(b->vmfd >= 0, "AXHVC_CREATE_VM");
-	CHECK(!ioctl(b->vmfd, AXHVC_VM_ADD_MEM_REGION, &ram), "AXHVC_VM_ADD_MEM_REGION");
-	if (!intercept && filter)
-		CHECK(!vmm_smccc_filter(b->vm, 0, AXHVC_HC_COUNT,
-					KVM_SMCCC_FILTER_FWD_TO_USER), "SMCCC filter");
+	b->vmfd = libaxhvc_vm_create(axfd, &opts);
+	LIBCHECK(b->vmfd);
+	LIBCHECK(libaxhvc_vm_add_ram(b->vmfd, b->vm->ram_gpa, b->vm->ram_size, b->vm->ram));
 	if (window) {
-		b->window = mmap(NULL, window, PROT_READ | PROT_WRITE, MAP_SHARED,
-				 b->vmfd, 0);
-		CHECK(b->window != MAP_FAILED, "mmap of the IVC window");
+		LIBCHECK(libaxhvc_window_map(b->vmfd, window, &b->window));
 		b->window_size = window;
-		CHECK(!vmm_add_memslot(b->vm, IVC_SLOT, IVC_BASE, window, b->window, 0),
-		      "IVC memslot");
+		LIBCHECK(libaxhvc_window_install(b->vm->fd, IVC_SLOT, IVC_BASE, window, b->window));
 	}
 }
 
 static void bvm_unregister(struct bvm *b)
 {
 	if (b->window) {
-		vmm_add_memslot(b->vm, IVC_SLOT, IVC_BASE, 0, b->window, 0);
+		libaxhvc_window_install(b->vm->fd, IVC_SLOT, IVC_BASE, 0, b->window);
 		munmap(b->window, b->window_size);
 		b->window = NULL;
 	}
@@ -385,8 +382,8 @@ static void bench_roundtrip(void)
 	bvm_create(&user, 0);
 	bvm_register(&icpt, axfd, 1, true, false, 0);
 	bvm_register(&fwd, axfd, 2, false, true, 0);
-	CHECK(!vmm_smccc_filter(user.vm, 0, AXHVC_HC_COUNT,
-				KVM_SMCCC_FILTER_FWD_TO_USER), "SMCCC filter");
+	LIBCHECK(libaxhvc_smccc_filter(user.vm->fd, 0, AXHVC_HC_COUNT,
+				       KVM_SMCCC_FILTER_FWD_TO_USER));
 	vmm_vcpu_set_exit_handler(fwd.vcpu, axhvc_forward_exit, &fwd.vmfd);
 	vmm_vcpu_set_exit_handler(user.vcpu, axhvc_answer_exit, NULL);
 	sub = vmm_guest_alloc(icpt.vm, 4096);
@@ -908,15 +905,13 @@ static void bench_doorbell(struct bvm *p, struct bvm *s)
 			     .unit = "us/irq" };
 	struct row notify = { .name = "HIVCNotify from the other VM (intercept)",
 			      .unit = "us/irq" };
-	struct axhvc_doorbell db = { .size = sizeof(db), .eventfd = -1 };
 	__u64 pch, sch;
 	unsigned int r;
 	int efd = eventfd(0, EFD_CLOEXEC);
 
 	CHECK(efd >= 0, "eventfd");
-	CHECK(!vmm_irqfd_assign(s->vm, DOORBELL_GSI, efd), "KVM_IRQFD");
-	db.eventfd = efd;
-	CHECK(!ioctl(s->vmfd, AXHVC_VM_SET_DOORBELL, &db), "AXHVC_VM_SET_DOORBELL");
+	LIBCHECK(libaxhvc_irqfd(s->vm->fd, DOORBELL_INTID, efd, true));
+	LIBCHECK(libaxhvc_set_doorbell(s->vmfd, efd));
 	pch = ivc_join(p, true, KEY_BELL, 4096);
 	sch = ivc_join(s, false, KEY_BELL, 4096);
 	/* The handler count lives in the channel: the sender paces on it. */
@@ -927,9 +922,8 @@ static void bench_doorbell(struct bvm *p, struct bvm *s)
 	print_header("5. doorbell: raise -> other guest's handler, paced (us/IRQ; ratio to irqfd)");
 	print_row(&irqfd, &irqfd);
 	print_row(&notify, &irqfd);
-	db.eventfd = -1;
-	ioctl(s->vmfd, AXHVC_VM_SET_DOORBELL, &db);
-	vmm_irqfd_deassign(s->vm, DOORBELL_GSI, efd);
+	libaxhvc_set_doorbell(s->vmfd, -1);
+	libaxhvc_irqfd(s->vm->fd, DOORBELL_INTID, efd, false);
 	close(efd);
 }
 
@@ -971,10 +965,8 @@ static double now_s(void)
  */
 static double churn_rate(int kvm, int axfd)
 {
-	struct axhvc_vm_config conf = {
-		.size = sizeof(conf),
-		.event_size = sizeof(struct axhvc_event),
-		.vm_id = ID_CHURN, .flags = AXHVC_VM_F_INTERCEPT,
+	struct libaxhvc_vm_opts opts = {
+		.vm_id = ID_CHURN, .route = LIBAXHVC_ROUTE_INTERCEPT,
 	};
 	double t0 = now_s(), t;
 	unsigned long n = 0;
@@ -986,9 +978,9 @@ static double churn_rate(int kvm, int axfd)
 		while (vm < 0 && errno == EINTR);
 		CHECK(vm >= 0, "KVM_CREATE_VM");
 		if (axfd >= 0) {
-			conf.kvm_fd = vm;
-			vmfd = ioctl(axfd, AXHVC_CREATE_VM, &conf);
-			CHECK(vmfd >= 0, "AXHVC_CREATE_VM (intercept)");
+			opts.kvm_vm_fd = vm;
+			vmfd = libaxhvc_vm_create(axfd, &opts);
+			LIBCHECK(vmfd);
 			close(vmfd);
 		}
 		close(vm);
