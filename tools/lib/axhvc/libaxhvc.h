@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * libaxhvc: the VMM's side of axhvc's UAPI (include/uapi/axhvc.h), once.
  *
