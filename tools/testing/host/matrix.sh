@@ -54,8 +54,8 @@ acpi_row()
 	  grep -x 'axhvc-host: firmware: device tree' "$out/acpi-dt.txt"; } >"$out/acpi-fw.log" 2>&1
 	result "acpi: booted by UEFI with ACPI, no device tree, KVM in VHE mode (the other boot: device tree)" \
 		$? "$out/acpi-fw.log"
-	{ grep 'axhvc: host GICv3 from the ACPI MADT: ' "$out/acpi.txt" &&
-	  grep 'axhvc: host GICv3 from the device tree: ' "$out/acpi-dt.txt"; } \
+	{ grep -m1 '^\[.*\] axhvc: host GICv3 from the ACPI MADT: ' "$out/acpi.txt" &&
+	  grep -m1 '^\[.*\] axhvc: host GICv3 from the device tree: ' "$out/acpi-dt.txt"; } \
 		>"$out/acpi-source.log" 2>&1
 	result "acpi: axhvc found the GIC in the MADT (the other boot: in the device tree)" $? \
 		"$out/acpi-source.log"
