@@ -120,9 +120,10 @@ count_host()
 }
 
 # host_run NAME KERNEL MODE LIMIT_S EXPECTED... - build the module for KERNEL,
-# boot the emulated host with it in init.sh's MODE (AXHVC_GIC, AXHVC_KVM_MODE
-# and AXHVC_APPEND as the caller set them), show what the tests printed and
-# count the programs EXPECTED. Console: $out/NAME.log; wall time: $out/NAME.time.
+# boot the emulated host with it in init.sh's MODE (AXHVC_GIC, AXHVC_KVM_MODE,
+# AXHVC_FIRMWARE and AXHVC_APPEND as the caller set them), show what the
+# tests printed and count the programs EXPECTED. Console: $out/NAME.log; wall
+# time: $out/NAME.time.
 host_run()
 {
 	local name=$1 kernel=$2 mode=$3 limit=$4 moddir image t0 rc

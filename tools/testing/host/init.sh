@@ -34,8 +34,27 @@ run_prog()
 	say "end $name rc=$?"
 }
 
+# host_facts - the firmware the host booted with, and what axhvc and the test
+# helper module say of the host GIC, as "axhvc-host: fact:" lines: matrix.sh's
+# acpi row compares a device-tree boot's with an ACPI boot's.
+host_facts()
+{
+	if [ -d /sys/firmware/devicetree/base ]; then
+		fw="device tree"
+	elif [ -e /sys/firmware/acpi/tables/APIC ]; then
+		fw="ACPI (MADT)"
+	else
+		fw="neither a device tree nor an ACPI MADT"
+	fi
+	[ ! -d /sys/firmware/efi ] || fw="$fw, booted by UEFI"
+	say "firmware: $fw"
+	{ axhvcctl version; axhvcctl gic; cat /sys/kernel/debug/axhvc_testhw/gic; } 2>&1 |
+		sed 's/^/axhvc-host: fact: /'
+}
+
 run_checks()
 {
+	host_facts
 	cd /axhvc/tests || return
 	if [ -e /axhvc/axhvc_kunit.ko ]; then
 		# KUnit runs the suites while the module loads; results stay in debugfs.
@@ -91,6 +110,7 @@ run_tenant_checks()
 # run_some - the programs named by axhvc_tests (comma-separated), as root.
 run_some()
 {
+	host_facts
 	cd /axhvc/tests || return
 	for t in $(echo "${axhvc_tests:-}" | tr , ' '); do
 		run_prog "$t" "./$t"

@@ -9,7 +9,7 @@ amd64_pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	bc flex bison libssl-dev libelf-dev cpio xz-utils kmod rsync
 	linux-source-6.12 sparse make gcc perl python3 dpkg-dev
-	python3-sphinx dkms
+	python3-sphinx dkms qemu-efi-aarch64
 )
 
 missing=()

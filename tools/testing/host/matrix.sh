@@ -12,6 +12,9 @@
 #   kvm        every arm64 KVM selftest of linux-source-6.12, without axhvc and
 #              with its intercept bound for another VM (kvm_selftests.sh
 #              prints both runs' results side by side)
+#   acpi       the same machine booted twice, by device tree and through UEFI
+#              firmware with ACPI; what axhvc found and every test case's
+#              result must be the same in both boots
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -22,8 +25,48 @@ make -s -C "$top/tools/testing/selftests/axhvc" \
 	{ cat "$out/selftests-build.log"; die "the test programs do not build"; }
 expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
 
+# acpi_row - the stock kernel's whole suite on one machine booted by device
+# tree (counted as acpi-dt) and through UEFI with ACPI (acpi), then checks
+# that the second boot really ran on ACPI and said what the first did.
+acpi_row()
+{
+	local b t
+	host_run acpi-dt stock check 1500 $expected
+	AXHVC_FIRMWARE=uefi host_run acpi stock check 1500 $expected
+	for b in acpi-dt acpi; do
+		# The console without its carriage returns.
+		tr -d '\r' <"$out/$b.log" >"$out/$b.txt"
+		# What axhvc and the test helper found, which programs ended how,
+		# and each test case's result: nothing that names the firmware.
+		grep -E '^axhvc-host: (fact: |end )|^ *(ok|not ok) [0-9]' "$out/$b.txt" |
+			sed -n '/^axhvc-host: end dmesg/q;p' >"$out/$b.facts"
+		# How much of the QEMU run passed before the kernel's clock
+		# started (firmware, loading): its uptime at power-off subtracted.
+		t=$(sed -n 's/^\[ *\([0-9]*\)\.[0-9]*\] reboot: Power down$/\1/p' "$out/$b.txt")
+		log "acpi: the $b boot took $(cat "$out/$b.time") s, $(( $(cat "$out/$b.time") - ${t:-0} )) s of it before the kernel's clock started"
+	done
+	echo "# acpi: the host facts of the device-tree boot (left) and the ACPI boot (right)"
+	paste -d'|' <(sed -n 's/^axhvc-host: fact: //p' "$out/acpi-dt.txt") \
+		<(sed -n 's/^axhvc-host: fact: //p' "$out/acpi.txt") | sed 's/^/#   /'
+	{ grep -x 'axhvc-host: firmware: ACPI (MADT), booted by UEFI' "$out/acpi.txt" &&
+	  grep 'ACPI: Using GIC for interrupt routing' "$out/acpi.txt" &&
+	  grep 'VHE mode initialized successfully' "$out/acpi.txt" &&
+	  grep -x 'axhvc-host: firmware: device tree' "$out/acpi-dt.txt"; } >"$out/acpi-fw.log" 2>&1
+	result "acpi: booted by UEFI with ACPI, no device tree, KVM in VHE mode (the other boot: device tree)" \
+		$? "$out/acpi-fw.log"
+	{ grep -m1 '^\[.*\] axhvc: host GICv3 from the ACPI MADT: ' "$out/acpi.txt" &&
+	  grep -m1 '^\[.*\] axhvc: host GICv3 from the device tree: ' "$out/acpi-dt.txt"; } \
+		>"$out/acpi-source.log" 2>&1
+	result "acpi: axhvc found the GIC in the MADT (the other boot: in the device tree)" $? \
+		"$out/acpi-source.log"
+	diff -u "$out/acpi-dt.facts" "$out/acpi.facts" >"$out/acpi.diff"
+	result "acpi: same facts and results as the device-tree boot ($(wc -l <"$out/acpi.facts") lines)" \
+		$? "$out/acpi.diff"
+	echo $(( $(cat "$out/acpi-dt.time") + $(cat "$out/acpi.time") )) >"$out/acpi.time"
+}
+
 table=
-for row in ${AXHVC_MATRIX:-nvhe protected kvm}; do
+for row in ${AXHVC_MATRIX:-nvhe protected kvm acpi}; do
 	p0=$passed f0=$failed s0=$skipped
 	case $row in
 	nvhe|protected)
@@ -32,7 +75,8 @@ for row in ${AXHVC_MATRIX:-nvhe protected kvm}; do
 			host_run "$row" stock some 5400 kvm_selftests.sh
 		# The side-by-side table, from the console.
 		sed -n 's/^# kvm-table: //p' "$out/$row.log" ;;
-	*)	die "unknown row '$row' (nvhe, protected, kvm)" ;;
+	acpi)	acpi_row ;;
+	*)	die "unknown row '$row' (nvhe, protected, kvm, acpi)" ;;
 	esac
 	kvm=$(grep -o -m1 '[A-Za-z ]*mode initialized successfully' "$out/$row.log" ||
 	      echo "KVM did not start")

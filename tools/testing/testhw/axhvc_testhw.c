@@ -5,14 +5,18 @@
  * debugfs (axhvc_testhw/):
  *
  * gic          read: "gicd <pa> gicr <pa> typer <hex> iidr <hex> version
- *              <2|3>", the device tree's GIC node (arm,gic-v3, or the
- *              GICv2 of QEMU's virt machine with gic-version=2; gicr 0 for
- *              a GICv2) and the distributor's TYPER and IIDR read through a
- *              mapping of this module's own: what axhvc must report.
+ *              <2|3>", the firmware's GIC (gicr 0 for a GICv2) and the
+ *              distributor's TYPER and IIDR read through a mapping of this
+ *              module's own: what axhvc must report. The firmware's GIC is
+ *              the device tree's node (arm,gic-v3, or the GICv2 of QEMU's
+ *              virt machine with gic-version=2) or, on a host booted with
+ *              ACPI, the MADT's first GIC distributor and GIC redistributor
+ *              structures (QEMU's virt machine has one of each).
  * spi_pending  write "<spi> <0|1>": clear or set the pending state of GIC
  *              SPI <spi> (INTID spi + 32) in the distributor, as a device
  *              raising its interrupt would. The SPI must already be mapped
- *              to a Linux IRQ (axhvc does that when it forwards one).
+ *              to a Linux IRQ (axhvc does that when it forwards one): in the
+ *              GIC's domain, or with ACPI as GSI spi + 32.
  * driver       write "lookup <spi>": find the SPI's Linux IRQ the way a
  *              driver probing the device would, and keep it; "request":
  *              request_irq() on the kept IRQ, counting interrupts; "free":
@@ -22,6 +26,7 @@
  *
  * Not for production kernels: it lets root raise any host interrupt.
  */
+#include <linux/acpi.h>
 #include <linux/debugfs.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -77,34 +82,118 @@ static struct irq_domain *testhw_gic_domain(void)
 	return d;
 }
 
-static int testhw_gic_show(struct seq_file *m, void *unused)
+/* The device tree's GIC: reg 0 the distributor, reg 1 a GICv3's redistributors. */
+static int testhw_gic_from_dt(u64 *gicd, u64 *gicr, u32 *version)
 {
 	struct resource d, r = { };
-	void __iomem *base;
-	int ret = -ENODEV;
 	struct device_node *np;
-	u32 version;
+	int ret = -ENODEV;
 
-	np = testhw_gic_node(&version);
+	np = testhw_gic_node(version);
 	if (!np)
 		return -ENODEV;
-	if (of_address_to_resource(np, 0, &d) ||
-	    (version == 3 && of_address_to_resource(np, 1, &r)))
-		goto out;
-	base = ioremap(d.start, SZ_4K);
-	if (!base) {
-		ret = -ENOMEM;
-		goto out;
+	if (!of_address_to_resource(np, 0, &d) &&
+	    (*version == 2 || !of_address_to_resource(np, 1, &r))) {
+		*gicd = d.start;
+		*gicr = r.start;
+		ret = 0;
 	}
-	/* TYPER and IIDR are read-only identification registers. */
-	seq_printf(m, "gicd %#llx gicr %#llx typer %#x iidr %#x version %u\n",
-		   (u64)d.start, (u64)r.start, readl_relaxed(base + GICD_TYPER),
-		   readl_relaxed(base + GICD_IIDR), version);
-	iounmap(base);
-	ret = 0;
-out:
 	of_node_put(np);
 	return ret;
+}
+
+#ifdef CONFIG_ACPI
+/* The MADT's first GIC distributor and GIC redistributor structures. */
+static int testhw_gic_from_madt(u64 *gicd, u64 *gicr, u32 *version)
+{
+	struct acpi_madt_generic_redistributor *r;
+	struct acpi_madt_generic_distributor *d;
+	struct acpi_subtable_header *sub;
+	struct acpi_table_header *hdr;
+	u8 *p, *end;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MADT, 0, &hdr)))
+		return -ENODEV;
+	*version = 0;
+	*gicr = 0;
+	end = (u8 *)hdr + hdr->length;
+	for (p = (u8 *)hdr + sizeof(struct acpi_table_madt);
+	     p + sizeof(*sub) <= end; p += sub->length) {
+		sub = (void *)p;
+		if (sub->length < sizeof(*sub) || sub->length > end - p)
+			break;
+		if (sub->type == ACPI_MADT_TYPE_GENERIC_DISTRIBUTOR && !*version &&
+		    sub->length >= sizeof(*d)) {
+			d = (void *)p;
+			*gicd = d->base_address;
+			*version = d->version;
+		} else if (sub->type == ACPI_MADT_TYPE_GENERIC_REDISTRIBUTOR && !*gicr &&
+			   sub->length >= sizeof(*r)) {
+			r = (void *)p;
+			*gicr = r->base_address;
+		}
+	}
+	acpi_put_table(hdr);
+	/* QEMU names the version; a GICv3's redistributors have a structure. */
+	if (*version == 2 && !*gicr)
+		return 0;
+	return *version == 3 && *gicr ? 0 : -ENODEV;
+}
+
+/* With ACPI, an SPI's Linux IRQ is the GSI domain's mapping of its INTID. */
+static int testhw_spi_irq_acpi(unsigned int spi)
+{
+	unsigned int irq;
+
+	return acpi_gsi_to_irq(spi + 32, &irq) ? -ENOENT : irq;
+}
+#else
+static int testhw_gic_from_madt(u64 *gicd, u64 *gicr, u32 *version)
+{
+	return -ENODEV;
+}
+
+static int testhw_spi_irq_acpi(unsigned int spi)
+{
+	return -ENODEV;
+}
+#endif
+
+/* The Linux IRQ host SPI @spi is mapped to: -ENODEV without a GIC, -ENOENT unmapped. */
+static int testhw_spi_irq(unsigned int spi)
+{
+	struct irq_domain *domain;
+	unsigned int irq;
+
+	if (!acpi_disabled)
+		return testhw_spi_irq_acpi(spi);
+	domain = testhw_gic_domain();
+	if (!domain)
+		return -ENODEV;
+	irq = irq_find_mapping(domain, spi + 32);
+	return irq ?: -ENOENT;
+}
+
+static int testhw_gic_show(struct seq_file *m, void *unused)
+{
+	void __iomem *base;
+	u64 gicd, gicr;
+	u32 version;
+	int ret;
+
+	ret = acpi_disabled ? testhw_gic_from_dt(&gicd, &gicr, &version) :
+			      testhw_gic_from_madt(&gicd, &gicr, &version);
+	if (ret)
+		return ret;
+	base = ioremap(gicd, SZ_4K);
+	if (!base)
+		return -ENOMEM;
+	/* TYPER and IIDR are read-only identification registers. */
+	seq_printf(m, "gicd %#llx gicr %#llx typer %#x iidr %#x version %u\n",
+		   gicd, gicr, readl_relaxed(base + GICD_TYPER),
+		   readl_relaxed(base + GICD_IIDR), version);
+	iounmap(base);
+	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(testhw_gic);
 
@@ -112,10 +201,9 @@ static ssize_t testhw_spi_pending_write(struct file *file,
 					const char __user *ubuf, size_t len,
 					loff_t *ppos)
 {
-	struct irq_domain *domain;
-	unsigned int spi, on, irq;
+	unsigned int spi, on;
 	char buf[32];
-	int ret;
+	int irq, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -124,12 +212,9 @@ static ssize_t testhw_spi_pending_write(struct file *file,
 	buf[len] = '\0';
 	if (sscanf(buf, "%u %u", &spi, &on) != 2 || on > 1)
 		return -EINVAL;
-	domain = testhw_gic_domain();
-	if (!domain)
-		return -ENODEV;
-	irq = irq_find_mapping(domain, spi + 32);
-	if (!irq)
-		return -ENOENT;
+	irq = testhw_spi_irq(spi);
+	if (irq < 0)
+		return irq;
 	ret = irq_set_irqchip_state(irq, IRQCHIP_STATE_PENDING, on);
 	return ret ?: len;
 }
@@ -154,7 +239,6 @@ static irqreturn_t testhw_drv_handler(int irq, void *data)
 static ssize_t testhw_driver_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
-	struct irq_domain *domain;
 	unsigned int spi;
 	char buf[32];
 	int ret = 0;
@@ -166,9 +250,9 @@ static ssize_t testhw_driver_write(struct file *file, const char __user *ubuf,
 	buf[len] = '\0';
 	mutex_lock(&testhw_drv_lock);
 	if (sscanf(buf, "lookup %u", &spi) == 1) {
-		domain = testhw_gic_domain();
-		testhw_drv_irq = domain ? irq_find_mapping(domain, spi + 32) : 0;
-		ret = testhw_drv_irq ? 0 : -ENOENT;
+		ret = testhw_spi_irq(spi);
+		testhw_drv_irq = max(ret, 0);
+		ret = ret < 0 ? -ENOENT : 0;
 	} else if (sysfs_streq(buf, "request")) {
 		ret = testhw_drv_requested ? -EBUSY :
 		      request_irq(testhw_drv_irq, testhw_drv_handler, 0,
