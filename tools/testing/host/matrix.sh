@@ -12,6 +12,10 @@
 #   kvm        every arm64 KVM selftest of linux-source-6.12, without axhvc and
 #              with its intercept bound for another VM (kvm_selftests.sh
 #              prints both runs' results side by side)
+#   pages16k   the debug kernel built with 16 KiB pages (build-debug-kernel.sh
+#              16k): KUnit, and the programs that size channels and lay out
+#              guest memory and windows ($pages_tests)
+#   pages64k   the same with 64 KiB pages
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -22,8 +26,11 @@ make -s -C "$top/tools/testing/selftests/axhvc" \
 	{ cat "$out/selftests-build.log"; die "the test programs do not build"; }
 expected="$(make -s -C "$top/tools/testing/selftests/axhvc" print-tests)"
 
+# What the 16 and 64 KiB hosts run (Documentation/testing.rst, "The host matrix").
+pages_tests="kunit guest_hvc_test hypercall_test ivc_test"
+
 table=
-for row in ${AXHVC_MATRIX:-nvhe protected kvm}; do
+for row in ${AXHVC_MATRIX:-nvhe protected kvm pages16k pages64k}; do
 	p0=$passed f0=$failed s0=$skipped
 	case $row in
 	nvhe|protected)
@@ -32,7 +39,10 @@ for row in ${AXHVC_MATRIX:-nvhe protected kvm}; do
 			host_run "$row" stock some 5400 kvm_selftests.sh
 		# The side-by-side table, from the console.
 		sed -n 's/^# kvm-table: //p' "$out/$row.log" ;;
-	*)	die "unknown row '$row' (nvhe, protected, kvm)" ;;
+	pages16k|pages64k)
+		AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${pages_tests// /,}" \
+			host_run "$row" "debug${row#pages}" some 2700 $pages_tests ;;
+	*)	die "unknown row '$row' (nvhe, protected, kvm, pages16k, pages64k)" ;;
 	esac
 	kvm=$(grep -o -m1 '[A-Za-z ]*mode initialized successfully' "$out/$row.log" ||
 	      echo "KVM did not start")
