@@ -809,10 +809,11 @@ static void axhvc_limits_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, 4096, axhvc_test_report, &rec), 0);
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 2, 4096, axhvc_test_report, &rec),
 			-ENOSPC);
-	lim = (struct axhvc_vm_limits){ .max_bytes = 4096 };
+	/* One host page: a channel needing two does not fit, one needing one does. */
+	lim = (struct axhvc_vm_limits){ .max_bytes = PAGE_SIZE };
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(b, &lim), 0);
-	KUNIT_EXPECT_EQ(test, lim.max_bytes, 4096ULL);
-	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, 8192, axhvc_test_report, &rec),
+	KUNIT_EXPECT_EQ(test, lim.max_bytes, (u64)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, PAGE_SIZE + 1, axhvc_test_report, &rec),
 			-ENOSPC);
 
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_allowlist(a, ids, ARRAY_SIZE(ids)), 0);
