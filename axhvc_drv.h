@@ -12,6 +12,7 @@
 #include <linux/poll.h>
 #include <linux/ratelimit_types.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -82,7 +83,7 @@ enum axhvc_route {
  * axhvc_ivc.c's, under its registry lock:
  * @ivc_maps: the VM's channel mappings, published and subscribed.
  * @ivc_nr_channels: how many mappings the VM holds.
- * @ivc_bytes: their size in bytes.
+ * @ivc_bytes: the host memory behind them in bytes (whole host pages).
  * @ivc_max_channels: limit of @ivc_nr_channels.
  * @ivc_max_bytes: limit of @ivc_bytes.
  * @ivc_allow: who may subscribe to the VM's channels, NULL for everyone.
@@ -211,6 +212,14 @@ void axhvc_hc_vm_init(struct axhvc_vm *vm);
 void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 
 /* axhvc_ivc.c */
+
+/*
+ * Granted channel sizes are multiples of AxVisor's 4 KiB page on every host;
+ * on a host with larger pages a channel still takes whole host pages
+ * (Documentation/ivc.rst, "Hosts with 16 KiB or 64 KiB pages").
+ */
+#define AXHVC_IVC_GRANULE	SZ_4K
+
 long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,
 		      u64 size_gpa, bool publish);
 int axhvc_ivc_drop(struct axhvc_vm *vm, u64 pub_id, u64 key, bool publisher);

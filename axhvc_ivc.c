@@ -107,7 +107,8 @@ struct axhvc_chan {
 	struct list_head maps;		/* &struct axhvc_chan_map.chan_link */
 	struct axhvc_chan_map *pub_map;	/* NULL once unpublished */
 	struct rcu_head rcu;
-	unsigned int nr_pages;
+	u64 size;			/* granted: a multiple of AXHVC_IVC_GRANULE */
+	unsigned int nr_pages;		/* host pages behind it, @size rounded up */
 	struct page *pages[] __counted_by(nr_pages);
 };
 
@@ -205,17 +206,22 @@ static void axhvc_chan_free(struct axhvc_chan *chan)
 	kvfree_rcu(chan, rcu);
 }
 
-/* A new channel: zeroed pages, the header written. Not yet visible. */
-static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, unsigned int nr_pages)
+/*
+ * A new channel of @size bytes (granted) on whole host pages, all zeroed:
+ * the bytes past @size up to the page end are the channel's too, so nothing
+ * of another channel shares its pages. The header written. Not yet visible.
+ */
+static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, u64 size)
 {
+	unsigned int i, nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct axhvc_chan *chan;
 	__le64 *hdr;
-	unsigned int i;
 
 	chan = kvzalloc(struct_size(chan, pages, nr_pages), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return NULL;
 	chan->nr_pages = nr_pages;
+	chan->size = size;
 	chan->name = (struct axhvc_chan_key) { .pub_id = pub_id, .key = key };
 	INIT_LIST_HEAD(&chan->maps);
 	for (i = 0; i < nr_pages; i++) {
@@ -232,6 +238,10 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, unsigned int nr_
 	return chan;
 }
 
+/*
+ * The host memory behind @chan: what a mapping of it charges to a VM's
+ * limits and takes of its window. Its size as granted is @chan->size.
+ */
 static u64 axhvc_chan_bytes(const struct axhvc_chan *chan)
 {
 	return (u64)chan->nr_pages << PAGE_SHIFT;
@@ -411,7 +421,7 @@ static void axhvc_map_del(struct axhvc_chan_map *map, bool quiet)
 static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t report, void *ctx)
 {
 	u64 gpa = map->vm->ivc_base + ((u64)map->first << PAGE_SHIFT);
-	int ret = report(map->vm, gpa, axhvc_chan_bytes(map->chan), ctx);
+	int ret = report(map->vm, gpa, map->chan->size, ctx);
 
 	if (ret)
 		axhvc_map_del(map, true);	/* and a channel it was the last of */
@@ -427,6 +437,10 @@ static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t repor
  *	lock (so it must neither fault nor sleep); its error undoes the call
  * @ctx: for @report
  *
+ * The size granted is @want rounded up to AXHVC_IVC_GRANULE (4 KiB) and
+ * capped at max_channel_size, on hosts of every page size; the channel takes
+ * whole host pages, and those are what the VM's limits are charged.
+ *
  * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
  * for the registry); a failed call leaves nothing behind.
  */
@@ -440,11 +454,14 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 
 	if (!want)
 		return -EINVAL;
-	/* The parameter's setter keeps it a page multiple of at most 1 GiB. */
-	bytes = PAGE_ALIGN(min_t(u64, want, READ_ONCE(max_channel_size)));
-	if (!axhvc_vm_may_hold(vm, bytes))
+	/*
+	 * The parameter's setter keeps it a page multiple (so a 4 KiB
+	 * multiple) of at most 1 GiB: neither rounding can overflow.
+	 */
+	bytes = round_up(min_t(u64, want, READ_ONCE(max_channel_size)), AXHVC_IVC_GRANULE);
+	if (!axhvc_vm_may_hold(vm, PAGE_ALIGN(bytes)))
 		return -ENOSPC;
-	chan = axhvc_chan_alloc(vm->vm_id, key, bytes >> PAGE_SHIFT);
+	chan = axhvc_chan_alloc(vm->vm_id, key, bytes);
 	if (!chan)
 		return -ENOMEM;
 
@@ -700,7 +717,7 @@ static void axhvc_map_info(const struct axhvc_chan_map *map, struct axhvc_channe
 	memset(info, 0, sizeof(*info));
 	info->publisher = chan->name.pub_id;
 	info->key = chan->name.key;
-	info->size = axhvc_chan_bytes(chan);
+	info->size = chan->size;
 	info->offset = (u64)map->first << PAGE_SHIFT;
 	info->flags = (map->name.publisher ? AXHVC_CHAN_F_PUBLISHER : 0) |
 		      (chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0);
@@ -861,7 +878,7 @@ int axhvc_ivc_list_all(struct axhvc_host_channel *chans, u32 max_chans,
 			memset(c, 0, sizeof(*c));
 			c->publisher = chan->name.pub_id;
 			c->key = chan->name.key;
-			c->size = axhvc_chan_bytes(chan);
+			c->size = chan->size;
 			c->flags = chan->pub_map ? AXHVC_CHAN_F_PUBLISHED : 0;
 			c->first_subscriber = ns;
 		}

@@ -14,6 +14,7 @@
  * the debug kernel fail.
  */
 #include <kunit/test.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -159,11 +160,11 @@ static const struct axhvc_config_case axhvc_config_cases[] = {
 	{ "intercept with fd 0", { .flags = AXHVC_VM_F_INTERCEPT, EV }, 0 },
 	{ "unknown flag", { .flags = 1U << 3, EV }, -EINVAL },
 	{ "kvm_fd without intercept", { .kvm_fd = -1, EV }, -EINVAL },
-	{ "base unaligned", { .ivc_base = 0x10, .ivc_size = 0x1000, EV }, -EINVAL },
-	{ "size unaligned", { .ivc_base = 0x1000, .ivc_size = 0x10, EV }, -EINVAL },
-	{ "window wraps", { .ivc_base = ~0xfffULL, .ivc_size = 0x2000, EV }, -EINVAL },
+	{ "base unaligned", { .ivc_base = 0x10, .ivc_size = PAGE_SIZE, EV }, -EINVAL },
+	{ "size unaligned", { .ivc_base = PAGE_SIZE, .ivc_size = 0x10, EV }, -EINVAL },
+	{ "window wraps", { .ivc_base = -PAGE_SIZE, .ivc_size = 2 * PAGE_SIZE, EV }, -EINVAL },
 	{ "window ends at the top",
-	  { .ivc_base = ~0x1fffULL, .ivc_size = 0x1000, EV }, 0 },
+	  { .ivc_base = -2 * PAGE_SIZE, .ivc_size = PAGE_SIZE, EV }, 0 },
 #undef EV
 	{ "no event size", { .vm_id = 1 }, -EINVAL },
 	{ "event size below the first", { .event_size = 31 }, -EINVAL },
@@ -194,22 +195,25 @@ struct axhvc_region_case {
 
 #define RGN(g, s, u)	{ .gpa = (g), .memory_size = (s), .uaddr = (u) }
 
+/* In host pages (PG), so that the cases hold on 4, 16 and 64 KiB hosts. */
+#define PG		PAGE_SIZE
+
 static const struct axhvc_region_case axhvc_region_cases[] = {
-	{ "after the first", RGN(0x40100000, 0x1000, 0x20000000), 0 },
-	{ "right before the first", RGN(0x3ffff000, 0x1000, 0x20000000), 0 },
-	{ "overlaps the first's end", RGN(0x400ff000, 0x2000, 0x20000000), -EINVAL },
-	{ "overlaps the first's start", RGN(0x3ffff000, 0x2000, 0x20000000), -EINVAL },
-	{ "inside the first", RGN(0x40001000, 0x1000, 0x20000000), -EINVAL },
+	{ "after the first", RGN(0x40100000, PG, 0x20000000), 0 },
+	{ "right before the first", RGN(0x40000000 - PG, PG, 0x20000000), 0 },
+	{ "overlaps the first's end", RGN(0x40100000 - PG, 2 * PG, 0x20000000), -EINVAL },
+	{ "overlaps the first's start", RGN(0x40000000 - PG, 2 * PG, 0x20000000), -EINVAL },
+	{ "inside the first", RGN(0x40000000 + PG, PG, 0x20000000), -EINVAL },
 	{ "covers the first", RGN(0x30000000, 0x20000000, 0x20000000), -EINVAL },
-	{ "touches the window", RGN(0xcffff000, 0x2000, 0x20000000), -EINVAL },
-	{ "right before the window", RGN(0xcffff000, 0x1000, 0x20000000), 0 },
+	{ "touches the window", RGN(0xd0000000 - PG, 2 * PG, 0x20000000), -EINVAL },
+	{ "right before the window", RGN(0xd0000000 - PG, PG, 0x20000000), 0 },
 	{ "size 0", RGN(0x50000000, 0, 0x20000000), -EINVAL },
-	{ "gpa unaligned", RGN(0x50000008, 0x1000, 0x20000000), -EINVAL },
-	{ "size unaligned", RGN(0x50000000, 0x1008, 0x20000000), -EINVAL },
-	{ "uaddr unaligned", RGN(0x50000000, 0x1000, 0x20000008), -EINVAL },
-	{ "gpa wraps", RGN(~0xfffULL, 0x2000, 0x20000000), -EINVAL },
-	{ "uaddr wraps", RGN(0x50000000, 0x2000, ~0xfffULL), -EINVAL },
-	{ "flags", { .gpa = 0x50000000, .memory_size = 0x1000, .uaddr = 0x20000000,
+	{ "gpa unaligned", RGN(0x50000008, PG, 0x20000000), -EINVAL },
+	{ "size unaligned", RGN(0x50000000, PG + 8, 0x20000000), -EINVAL },
+	{ "uaddr unaligned", RGN(0x50000000, PG, 0x20000008), -EINVAL },
+	{ "gpa wraps", RGN(-PG, 2 * PG, 0x20000000), -EINVAL },
+	{ "uaddr wraps", RGN(0x50000000, 2 * PG, -PG), -EINVAL },
+	{ "flags", { .gpa = 0x50000000, .memory_size = PG, .uaddr = 0x20000000,
 		     .flags = 1 }, -EINVAL },
 };
 
@@ -558,9 +562,9 @@ static const struct axhvc_reg_case axhvc_reg_cases[] = {
 	{ "a failed report undoes the call",
 	  { PF(0, 1, 4096, 0), P(0, 1, 4096, 0, 4096, 1), SF(1, 0, 1, 0),
 	    S(1, 0, 1, 0, 4096, 1), US(1, 0, 1, 0, 0) } },
-	{ "size 0, and a full window",
-	  { P(0, 1, 0, -EINVAL, 0, 0), P(0, 1, 16 * 4096, 0, 16 * 4096, 1),
-	    P(0, 2, 4096, -ENOSPC, 0, 1), S(1, 0, 1, 0, 16 * 4096, 1),
+	{ "size 0, and a full window (16 host pages)",
+	  { P(0, 1, 0, -EINVAL, 0, 0), P(0, 1, 16 * PG, 0, 16 * PG, 1),
+	    P(0, 2, 4096, -ENOSPC, 0, 1), S(1, 0, 1, 0, 16 * PG, 1),
 	    P(1, 1, 1, -ENOSPC, 0, 1) } },
 	{ "a VM subscribes to its own channel",
 	  { P(0, 1, 4096, 0, 4096, 1), S(0, 0, 1, 0, 4096, 2), UP(0, 1, 0, 1),
@@ -721,6 +725,77 @@ static void axhvc_publish_checks_first_test(struct kunit *test)
 	axhvc_vm_destroy(a);
 }
 
+/* The host page behind @gpa in @vm's window, or NULL for a hole. */
+static struct page *axhvc_test_window_page(struct axhvc_vm *vm, u64 gpa)
+{
+	struct page *page;
+
+	axhvc_window_lock(vm);
+	page = axhvc_window_page(vm, (gpa - vm->ivc_base) >> PAGE_SHIFT);
+	axhvc_window_unlock(vm);
+	return page;
+}
+
+/*
+ * Channels on a host of any page size (Documentation/ivc.rst, "Hosts with
+ * 16 KiB or 64 KiB pages"): the size granted is the request in whole 4 KiB
+ * pages; a channel takes whole host pages, all its own and zeroed past the
+ * size granted; the next channel starts at the next host page; the VM's
+ * byte limit is charged the host pages. On a 4 KiB host this is AxVisor's
+ * rule as it always was.
+ */
+static void axhvc_page_size_test(struct kunit *test)
+{
+	const u64 one = round_up(SZ_4K, PAGE_SIZE), four = round_up(4 * SZ_4K, PAGE_SIZE);
+	struct axhvc_vm *a = axhvc_test_vm(test, REG_VM_ID(0), 16);
+	struct axhvc_vm *b = axhvc_test_vm(test, REG_VM_ID(1), 16);
+	struct axhvc_report_rec r1 = { }, r2 = { }, rs = { };
+	struct axhvc_vm_limits lim = { };
+	struct axhvc_channel_info info;
+	struct page *page;
+	u8 *kaddr;
+
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 1, SZ_4K, axhvc_test_report, &r1), 0);
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_publish(a, 2, 3 * SZ_4K + 1, axhvc_test_report,
+						&r2), 0);
+	KUNIT_EXPECT_EQ(test, r1.size, (u64)SZ_4K);
+	KUNIT_EXPECT_EQ(test, r2.size, 4ULL * SZ_4K);
+	KUNIT_EXPECT_EQ(test, r1.gpa, a->ivc_base);
+	KUNIT_EXPECT_EQ(test, r2.gpa - r1.gpa, one);
+	KUNIT_EXPECT_EQ(test, a->ivc_bytes, one + four);
+	/* The VMM is told the size granted, at the offset the guest got. */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_get(a, a->vm_id, 2, &info, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, info.size, 4ULL * SZ_4K);
+	KUNIT_EXPECT_EQ(test, info.offset, r2.gpa - a->ivc_base);
+
+	/* A subscriber gets the size granted, and the same whole host page. */
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 1, axhvc_test_report, &rs), 0);
+	KUNIT_EXPECT_EQ(test, rs.size, (u64)SZ_4K);
+	KUNIT_EXPECT_EQ(test, b->ivc_bytes, one);
+	page = axhvc_test_window_page(a, r1.gpa);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_PTR_EQ(test, axhvc_test_window_page(b, rs.gpa), page);
+	KUNIT_EXPECT_PTR_NE(test, axhvc_test_window_page(a, r2.gpa), page);
+	/* Past the 16-byte header all of it is zero, up to the page's end. */
+	kaddr = kmap_local_page(page);
+	KUNIT_EXPECT_NULL(test, memchr_inv(kaddr + 16, 0, PAGE_SIZE - 16));
+	kunmap_local(kaddr);
+
+	/* B may hold the one host page it has: no room for more, even 1 byte's. */
+	lim.max_bytes = one;
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(b, &lim), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 2, axhvc_test_report, &rs),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, 1, axhvc_test_report, &rs), -ENOSPC);
+	lim.max_bytes = one + four;
+	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(b, &lim), 0);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_subscribe(b, a->vm_id, 2, axhvc_test_report, &rs), 0);
+	KUNIT_EXPECT_EQ(test, rs.size, 4ULL * SZ_4K);
+	KUNIT_EXPECT_EQ(test, b->ivc_bytes, one + four);
+	axhvc_vm_destroy(b);
+	axhvc_vm_destroy(a);
+}
+
 /* Limits and allowlist, as a VMM sets them. */
 static void axhvc_limits_test(struct kunit *test)
 {
@@ -734,10 +809,11 @@ static void axhvc_limits_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 1, 4096, axhvc_test_report, &rec), 0);
 	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(a, 2, 4096, axhvc_test_report, &rec),
 			-ENOSPC);
-	lim = (struct axhvc_vm_limits){ .max_bytes = 4096 };
+	/* One host page: a channel needing two does not fit, one needing one does. */
+	lim = (struct axhvc_vm_limits){ .max_bytes = PAGE_SIZE };
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_limits(b, &lim), 0);
-	KUNIT_EXPECT_EQ(test, lim.max_bytes, 4096ULL);
-	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, 8192, axhvc_test_report, &rec),
+	KUNIT_EXPECT_EQ(test, lim.max_bytes, (u64)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axhvc_ivc_publish(b, 1, PAGE_SIZE + 1, axhvc_test_report, &rec),
 			-ENOSPC);
 
 	KUNIT_ASSERT_EQ(test, axhvc_ivc_set_allowlist(a, ids, ARRAY_SIZE(ids)), 0);
@@ -976,7 +1052,8 @@ static void axhvc_vm_info_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.ivc_base, 0xd0000000ULL);
 	KUNIT_EXPECT_EQ(test, info.ivc_size, 16ULL << PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, info.nr_channels, 1U);
-	KUNIT_EXPECT_EQ(test, info.bytes, 2 * 4096ULL);
+	/* The host pages behind the 8 KiB granted: one on a 16 or 64 KiB host. */
+	KUNIT_EXPECT_EQ(test, info.bytes, (u64)PAGE_ALIGN(2 * SZ_4K));
 	KUNIT_EXPECT_EQ(test, info.max_channels, vm->ivc_max_channels);
 	KUNIT_EXPECT_EQ(test, info.max_bytes, vm->ivc_max_bytes);
 	KUNIT_EXPECT_EQ(test, info.doorbell, (u32)AXHVC_VMI_DOORBELL_INTID);
@@ -1067,6 +1144,7 @@ static struct kunit_case axhvc_ivc_test_cases[] = {
 	KUNIT_CASE(axhvc_limits_test),
 	KUNIT_CASE(axhvc_subscribers_room_test),
 	KUNIT_CASE(axhvc_publish_checks_first_test),
+	KUNIT_CASE(axhvc_page_size_test),
 	KUNIT_CASE(axhvc_list_all_test),
 	KUNIT_CASE(axhvc_same_id_test),
 	KUNIT_CASE(axhvc_allowlist_owner_test),

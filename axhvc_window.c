@@ -115,6 +115,7 @@ void axhvc_window_lock(struct axhvc_vm *vm)
 {
 	mutex_lock(&vm->window_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_window_lock);
 
 /**
  * axhvc_window_unlock() - release what axhvc_window_lock() took
@@ -124,6 +125,7 @@ void axhvc_window_unlock(struct axhvc_vm *vm)
 {
 	mutex_unlock(&vm->window_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_window_unlock);
 
 /**
  * axhvc_window_page() - the page behind a window page
@@ -144,3 +146,4 @@ struct page *axhvc_window_page(struct axhvc_vm *vm, unsigned long pgoff)
 	/* mas.index is the first page of the range that holds @pgoff. */
 	return pages ? pages[pgoff - mas.index] : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(axhvc_window_page);

@@ -214,7 +214,7 @@ struct axhvc_host_gic {
  * @ivc_size: size of the IVC window in bytes (0: none).
  * @nr_channels: channel mappings the VM holds (publications, subscriptions).
  * @max_channels: the VM's limit of @nr_channels.
- * @bytes: bytes of channels the VM holds.
+ * @bytes: bytes of channels the VM holds, in whole host pages.
  * @max_bytes: the VM's limit of @bytes.
  * @doorbell: AXHVC_VMI_DOORBELL_* kind of the VM's IVC doorbell.
  * @doorbell_intid: with %AXHVC_VMI_DOORBELL_INTID, the guest INTID; else 0.
@@ -293,7 +293,8 @@ struct axhvc_vm_list {
  * struct axhvc_host_channel - one channel of the host
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
- * @size: the channel's size in bytes.
+ * @size: the channel's size in bytes, as granted: a multiple of 4 KiB (on a
+ *	host with larger pages it takes whole host pages, see Documentation/ivc.rst).
  * @flags: %AXHVC_CHAN_F_PUBLISHED while the publisher has not left.
  * @nr_subscribers: how many subscriptions the channel has.
  * @first_subscriber: index in &struct axhvc_host_channel_list.subscribers of
@@ -543,7 +544,7 @@ struct axhvc_doorbell {
  * @nr_channels: out: channels the VM holds.
  * @max_bytes: in: most bytes of channels the VM may hold, 0 to keep the
  *	limit; out: the limit in force.
- * @bytes: out: bytes of channels the VM holds.
+ * @bytes: out: bytes of channels the VM holds, in whole host pages.
  */
 struct axhvc_vm_limits {
 	__u32 size;
@@ -622,7 +623,8 @@ struct axhvc_allowlist {
  * struct axhvc_channel_info - a channel as one VM holds it
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
- * @size: the channel's size in bytes.
+ * @size: the channel's size in bytes, as granted: a multiple of 4 KiB (on a
+ *	host with larger pages it takes whole host pages, see Documentation/ivc.rst).
  * @offset: the mapping's offset in the VM's IVC window: the mmap() offset of
  *	the VM fd, and the guest sees it at the window base plus @offset.
  * @flags: AXHVC_CHAN_F_* flags.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-module.sh stock|stock61|debug [extra make args...]
+# build-module.sh stock|stock61|debug|debug16k|debug64k [extra make args...]
 # Build axhvc.ko (and axhvc_kunit.ko where the kernel has KUnit, and the
 # test-only testhw/axhvc_testhw.ko) in a build
 # directory of its own per kernel, so that the two builds never mix objects.
@@ -15,7 +15,9 @@ case $kernel in
 stock|stock61)
 	kdir=$("$(dirname "$0")/fetch-debian.sh" "$kernel")/headers ;;
 debug)	kdir=$("$(dirname "$0")/build-debug-kernel.sh") ;;
-*)	die "unknown kernel '$kernel' (stock, stock61 or debug)" ;;
+debug16k|debug64k)
+	kdir=$("$(dirname "$0")/build-debug-kernel.sh" "${kernel#debug}") ;;
+*)	die "unknown kernel '$kernel' (stock, stock61, debug, debug16k or debug64k)" ;;
 esac
 
 out=$top/build/$kernel

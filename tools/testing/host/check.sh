@@ -9,7 +9,8 @@
 #
 # AXHVC_KERNELS="stock debug stock61" picks the kernels; AXHVC_STATIC=0 skips
 # the static checks (for a quick re-run while developing); AXHVC_GICV2=0 skips
-# the short run of the stock kernel on a GICv2 host.
+# the short run of the stock kernel on a GICv2 host, AXHVC_PAGES64K=0 the
+# short run of the 64 KiB-page debug kernel.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 host=$top/tools/testing/host
@@ -114,6 +115,15 @@ if [ "${AXHVC_GICV2:-1}" = 1 ]; then
 	gicv2_tests="axhvc_dev_test guest_irq_test"
 	AXHVC_GIC=2 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${gicv2_tests// /,}" \
 		host_run stock-gicv2 stock some 900 $gicv2_tests
+fi
+
+# A 64 KiB-page host: the debug kernel built with 64 KiB pages, running
+# KUnit and ivc_test (4 KiB channels between two guests, Documentation/ivc.rst).
+# Counted as "pages64k"; AXHVC_PAGES64K=0 skips it. make matrix has more.
+if [ "${AXHVC_PAGES64K:-1}" = 1 ]; then
+	pages_tests="kunit ivc_test"
+	AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${pages_tests// /,}" \
+		host_run pages64k debug64k some 1500 $pages_tests
 fi
 
 log "make check took $(( $(date +%s) - start )) s"

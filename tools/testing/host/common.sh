@@ -64,15 +64,18 @@ resolve_kver61()
 # Where linux-source-6.12 is unpacked (checkpatch, kernel-doc, kselftest, debug kernel).
 LINUX_SRC=$AXHVC_CACHE/linux-source-6.12
 
-# kernel_image KERNEL - the kernel image for stock, stock61 or debug,
-# fetched or built into the cache on first use.
+# kernel_image KERNEL - the kernel image for stock, stock61, debug, or
+# debug16k / debug64k (the debug kernel with 16 KiB / 64 KiB pages), fetched
+# or built into the cache on first use.
 kernel_image()
 {
 	case $1 in
 	stock)	echo "$("$top/tools/testing/host/fetch-debian.sh")/vmlinuz" ;;
 	stock61) echo "$("$top/tools/testing/host/fetch-debian.sh" stock61)/vmlinuz" ;;
 	debug)	echo "$("$top/tools/testing/host/build-debug-kernel.sh")/arch/arm64/boot/Image" ;;
-	*)	die "unknown kernel '$1' (stock, stock61 or debug)" ;;
+	debug16k|debug64k)
+		echo "$("$top/tools/testing/host/build-debug-kernel.sh" "${1#debug}")/arch/arm64/boot/Image" ;;
+	*)	die "unknown kernel '$1' (stock, stock61, debug, debug16k or debug64k)" ;;
 	esac
 }
 

@@ -8,8 +8,9 @@
 #   axhvc_mode=bench   run axhvc_bench (see bench.sh), power off
 #   axhvc_mode=stress  the long stress tests (make stress), then the same
 #                      unload, kmemleak scan and log as "check"
-#   axhvc_mode=some    only the programs of axhvc_tests=A,B,... (root), then
-#                      the same unload and log as "check" (check.sh's GICv2 run)
+#   axhvc_mode=some    only the programs of axhvc_tests=A,B,... (root; "kunit"
+#                      for the KUnit suites), then the same unload and log as
+#                      "check" (check.sh's GICv2 run, matrix.sh's rows)
 # Lines starting with "axhvc-host:" are read by check.sh on the outer side.
 
 /bin/busybox --install -s /bin
@@ -52,24 +53,29 @@ host_facts()
 		sed 's/^/axhvc-host: fact: /'
 }
 
+# run_kunit - the KUnit suites, where the module was built with them.
+run_kunit()
+{
+	[ -e /axhvc/axhvc_kunit.ko ] || return 0
+	# KUnit runs the suites while the module loads; results stay in debugfs.
+	say "begin kunit"
+	if insmod /axhvc/axhvc_kunit.ko; then
+		rc=0
+		for r in /sys/kernel/debug/kunit/axhvc*/results; do
+			cat "$r"
+		done
+		rmmod axhvc_kunit || rc=1
+	else
+		rc=1
+	fi
+	say "end kunit rc=$rc"
+}
+
 run_checks()
 {
 	host_facts
 	cd /axhvc/tests || return
-	if [ -e /axhvc/axhvc_kunit.ko ]; then
-		# KUnit runs the suites while the module loads; results stay in debugfs.
-		say "begin kunit"
-		if insmod /axhvc/axhvc_kunit.ko; then
-			rc=0
-			for r in /sys/kernel/debug/kunit/axhvc*/results; do
-				cat "$r"
-			done
-			rmmod axhvc_kunit || rc=1
-		else
-			rc=1
-		fi
-		say "end kunit rc=$rc"
-	fi
+	run_kunit
 	while read -r t; do
 		run_prog "$t" "./$t"
 	done <tests.list
@@ -107,13 +113,18 @@ run_tenant_checks()
 	run_prog tenant:leftovers ./tenant_leftovers.sh
 }
 
-# run_some - the programs named by axhvc_tests (comma-separated), as root.
+# run_some - the programs named by axhvc_tests (comma-separated), as root;
+# "kunit" names the KUnit suites.
 run_some()
 {
 	host_facts
 	cd /axhvc/tests || return
 	for t in $(echo "${axhvc_tests:-}" | tr , ' '); do
-		run_prog "$t" "./$t"
+		if [ "$t" = kunit ]; then
+			run_kunit
+		else
+			run_prog "$t" "./$t"
+		fi
 	done
 	finish_checks
 }

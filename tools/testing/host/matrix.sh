@@ -15,6 +15,10 @@
 #   acpi       the same machine booted twice, by device tree and through UEFI
 #              firmware with ACPI; what axhvc found and every test case's
 #              result must be the same in both boots
+#   pages16k   the debug kernel built with 16 KiB pages (build-debug-kernel.sh
+#              16k): KUnit, and the programs that size channels and lay out
+#              guest memory and windows ($pages_tests)
+#   pages64k   the same with 64 KiB pages
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -65,8 +69,11 @@ acpi_row()
 	echo $(( $(cat "$out/acpi-dt.time") + $(cat "$out/acpi.time") )) >"$out/acpi.time"
 }
 
+# What the 16 and 64 KiB hosts run (Documentation/testing.rst, "The host matrix").
+pages_tests="kunit guest_hvc_test hypercall_test ivc_test"
+
 table=
-for row in ${AXHVC_MATRIX:-nvhe protected kvm acpi}; do
+for row in ${AXHVC_MATRIX:-nvhe protected kvm acpi pages16k pages64k}; do
 	p0=$passed f0=$failed s0=$skipped
 	case $row in
 	nvhe|protected)
@@ -76,7 +83,10 @@ for row in ${AXHVC_MATRIX:-nvhe protected kvm acpi}; do
 		# The side-by-side table, from the console.
 		sed -n 's/^# kvm-table: //p' "$out/$row.log" ;;
 	acpi)	acpi_row ;;
-	*)	die "unknown row '$row' (nvhe, protected, kvm, acpi)" ;;
+	pages16k|pages64k)
+		AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${pages_tests// /,}" \
+			host_run "$row" "debug${row#pages}" some 2700 $pages_tests ;;
+	*)	die "unknown row '$row' (nvhe, protected, kvm, acpi, pages16k, pages64k)" ;;
 	esac
 	kvm=$(grep -o -m1 '[A-Za-z ]*mode initialized successfully' "$out/$row.log" ||
 	      echo "KVM did not start")

@@ -8,7 +8,9 @@ Adds up the "# Totals:" lines (kselftest harness, ktap_helpers.sh, KUnit) of
 each program run between "axhvc-host: begin/end" markers. A program that
 never ended, exited non-zero without a counted failure, or is missing from
 the log counts as one failure. On the debug kernel the log is also scanned
-for sanitizer findings. Prints one line per item and, last, "P F S".
+for sanitizer findings (and the sanitizers must be on: also for the
+pages16k and pages64k rows, which run the debug kernel's 16 and 64 KiB
+builds). Prints one line per item and, last, "P F S".
 """
 import re
 import sys
@@ -84,7 +86,8 @@ def main():
         print(f"not ok - {kernel}: the host did not finish its run")
         F += 1
 
-    if kernel == "debug":
+    # The debug kernels: "debug", and the rows of its 16 and 64 KiB builds.
+    if kernel == "debug" or kernel.startswith("pages"):
         off = [n for n, r in SANITIZERS_ON.items() if not any(r.search(l) for l in lines)]
         if off:
             print(f"not ok - {kernel}: sanitizers not active: {', '.join(off)}")

@@ -33,12 +33,21 @@
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
 #endif
 
-#define VMM_PAGE_SIZE		4096ULL
 /* What KVM's reset_unknown() puts in system registers: never written. */
 #define VMM_KVM_RESET_UNKNOWN	0x1de7ec7edbadc0deULL
+
+/*
+ * The host's page size (4, 16 or 64 KiB): KVM wants memslots of whole host
+ * pages, and a test mprotect()s what vmm_guest_alloc() gave it.
+ */
+static __u64 vmm_page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
 static inline __u64 vmm_page_align(__u64 x)
 {
-	return (x + VMM_PAGE_SIZE - 1) & ~(VMM_PAGE_SIZE - 1);
+	return (x + vmm_page_size() - 1) & ~(vmm_page_size() - 1);
 }
 
 static __printf(1, 2) void vmm_log(const char *fmt, ...)
@@ -111,7 +120,7 @@ struct vmm_vm *vmm_vm_create(size_t ram_size)
 		ram_size = VMM_RAM_SIZE_DEFAULT;
 	ram_size = vmm_page_align(ram_size);
 	/* The image, something to allocate and the stacks must all fit. */
-	if (image_size + VMM_MAX_VCPUS * VMM_STACK_SIZE + VMM_PAGE_SIZE > ram_size) {
+	if (image_size + VMM_MAX_VCPUS * VMM_STACK_SIZE + vmm_page_size() > ram_size) {
 		vmm_log("%zu bytes of RAM cannot hold a %zu byte image and stacks",
 			ram_size, image_size);
 		return NULL;

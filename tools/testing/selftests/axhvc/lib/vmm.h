@@ -238,7 +238,7 @@ int vmm_add_memslot(struct vmm_vm *vm, __u32 slot, __u64 gpa, __u64 size,
 void *vmm_gpa_to_hva(struct vmm_vm *vm, __u64 gpa);
 
 /*
- * Hands out @size bytes (page aligned, zeroed) of guest RAM between the
+ * Hands out @size bytes (in whole host pages, zeroed) of guest RAM between the
  * image and the stacks. Returns the GPA, 0 when RAM is exhausted.
  */
 __u64 vmm_guest_alloc(struct vmm_vm *vm, size_t size);
