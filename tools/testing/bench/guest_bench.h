@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest entry points of axhvc_bench: guest_bench.S, and the selftests'
- * library ones it uses. Conventions as in the selftests' lib/vmm.h.
+ * Guest entry points of axhvc_bench, in guest_bench.S. Conventions as in
+ * the selftests' lib/vmm.h.
  */
 #ifndef AXHVC_BENCH_GUEST_BENCH_H
 #define AXHVC_BENCH_GUEST_BENCH_H
-
-/* lib/guest_hypercall.S: x0 = code, x1..x4 = arguments, x5 = N calls. */
-extern const char guest_hvc_loop[];
 
 /* x0 = code, x1..x4 = arguments, x5 = N, x6 = GPA of N { ticks, x0 }. */
 extern const char bench_hvc_timed[];
