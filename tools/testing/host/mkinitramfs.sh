@@ -7,6 +7,9 @@
 # tools/*/ (every one whose Makefile has an "install" target goes to
 # /axhvc/bin) and axhvc_bench (tools/testing/bench). AXHVC_SCRIPT=FILE adds
 # FILE as /axhvc/script.sh, which the host runs in mode "script" (see run-script.sh).
+# AXHVC_WITH_QEMU=1 adds Debian's arm64 qemu-system-aarch64 as /usr/bin, with
+# its loader and libraries at their Debian paths (fetch-qemu-arm64.sh), and
+# the QEMU test files of tools/testing/qemu in /axhvc/qemu.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -35,5 +38,15 @@ for mk in "$top"/tools/*/Makefile; do
 done
 make -s -C "$top/tools/testing/bench" install DESTDIR="$stage/axhvc/bin" \
 	UAPI_INCLUDE="$uapi" >/dev/null
+if [ "${AXHVC_WITH_QEMU:-0}" = 1 ]; then
+	qemu=$("$(dirname "$0")/fetch-qemu-arm64.sh")
+	mkdir -p "$stage/usr/bin" "$stage/axhvc/qemu"
+	cp "$qemu/root/usr/bin/qemu-system-aarch64" "$stage/usr/bin/"
+	while read -r l; do
+		mkdir -p "$stage/$(dirname "$l")"
+		cp -L "$qemu/root/$l" "$stage/$l"
+	done <"$qemu/libs.list"
+	make -s -C "$top/tools/testing/qemu" install DESTDIR="$stage/axhvc/qemu" >/dev/null
+fi
 [ -z "${AXHVC_SCRIPT:-}" ] || cp "$AXHVC_SCRIPT" "$stage/axhvc/script.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"
