@@ -212,12 +212,7 @@ void axhvc_hc_vm_init(struct axhvc_vm *vm);
 void axhvc_hc_vm_info(struct axhvc_vm *vm, struct axhvc_vm_info *info);
 
 /* axhvc_ivc.c */
-
-/*
- * Granted channel sizes are multiples of AxVisor's 4 KiB page on every host;
- * on a host with larger pages a channel still takes whole host pages
- * (Documentation/ivc.rst, "Hosts with 16 KiB or 64 KiB pages").
- */
+/* Channel sizes are 4 KiB multiples on any host page size (ivc.rst). */
 #define AXHVC_IVC_GRANULE	SZ_4K
 
 long axhvc_ivc_hc_map(struct axhvc_vm *vm, u64 pub_id, u64 key, u64 base_gpa,

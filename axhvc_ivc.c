@@ -206,11 +206,7 @@ static void axhvc_chan_free(struct axhvc_chan *chan)
 	kvfree_rcu(chan, rcu);
 }
 
-/*
- * A new channel of @size bytes (granted) on whole host pages, all zeroed:
- * the bytes past @size up to the page end are the channel's too, so nothing
- * of another channel shares its pages. The header written. Not yet visible.
- */
+/* A new channel of @size bytes on whole zeroed host pages, the header written. */
 static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, u64 size)
 {
 	unsigned int i, nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
@@ -238,10 +234,7 @@ static struct axhvc_chan *axhvc_chan_alloc(u64 pub_id, u64 key, u64 size)
 	return chan;
 }
 
-/*
- * The host memory behind @chan: what a mapping of it charges to a VM's
- * limits and takes of its window. Its size as granted is @chan->size.
- */
+/* The host memory behind @chan, charged and windowed; @chan->size is granted. */
 static u64 axhvc_chan_bytes(const struct axhvc_chan *chan)
 {
 	return (u64)chan->nr_pages << PAGE_SHIFT;
@@ -437,9 +430,8 @@ static int axhvc_map_report(struct axhvc_chan_map *map, axhvc_ivc_report_t repor
  *	lock (so it must neither fault nor sleep); its error undoes the call
  * @ctx: for @report
  *
- * The size granted is @want rounded up to AXHVC_IVC_GRANULE (4 KiB) and
- * capped at max_channel_size, on hosts of every page size; the channel takes
- * whole host pages, and those are what the VM's limits are charged.
+ * Grants @want capped at max_channel_size and rounded up to 4 KiB; the VM
+ * is charged the whole host pages behind it.
  *
  * Return: 0 or a negative errno (-EINTR: a fatal signal came while waiting
  * for the registry); a failed call leaves nothing behind.
@@ -454,10 +446,7 @@ VISIBLE_IF_KUNIT int axhvc_ivc_publish(struct axhvc_vm *vm, u64 key, u64 want,
 
 	if (!want)
 		return -EINVAL;
-	/*
-	 * The parameter's setter keeps it a page multiple (so a 4 KiB
-	 * multiple) of at most 1 GiB: neither rounding can overflow.
-	 */
+	/* The setter keeps the cap a page multiple of at most 1 GiB: no overflow. */
 	bytes = round_up(min_t(u64, want, READ_ONCE(max_channel_size)), AXHVC_IVC_GRANULE);
 	if (!axhvc_vm_may_hold(vm, PAGE_ALIGN(bytes)))
 		return -ENOSPC;

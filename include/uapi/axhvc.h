@@ -293,8 +293,7 @@ struct axhvc_vm_list {
  * struct axhvc_host_channel - one channel of the host
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
- * @size: the channel's size in bytes, as granted: a multiple of 4 KiB (on a
- *	host with larger pages it takes whole host pages, see Documentation/ivc.rst).
+ * @size: the channel's size in bytes as granted, a multiple of 4 KiB.
  * @flags: %AXHVC_CHAN_F_PUBLISHED while the publisher has not left.
  * @nr_subscribers: how many subscriptions the channel has.
  * @first_subscriber: index in &struct axhvc_host_channel_list.subscribers of
@@ -623,8 +622,7 @@ struct axhvc_allowlist {
  * struct axhvc_channel_info - a channel as one VM holds it
  * @publisher: the publisher's VM id.
  * @key: the channel's key.
- * @size: the channel's size in bytes, as granted: a multiple of 4 KiB (on a
- *	host with larger pages it takes whole host pages, see Documentation/ivc.rst).
+ * @size: the channel's size in bytes as granted, a multiple of 4 KiB.
  * @offset: the mapping's offset in the VM's IVC window: the mmap() offset of
  *	the VM fd, and the guest sees it at the window base plus @offset.
  * @flags: AXHVC_CHAN_F_* flags.
