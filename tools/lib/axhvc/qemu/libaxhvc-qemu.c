@@ -23,7 +23,8 @@
  *
  * A mistake in the settings, axhvc missing, a window over QEMU's memory or
  * an SPI QEMU drives ends the process with one line on stderr and status
- * 1 before the guest runs; a failure once it runs fails the wrapped ioctl.
+ * 1 before the guest runs (an SPI QEMU drives only later: when it does); a
+ * failure once the guest runs fails the wrapped ioctl.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -316,43 +317,38 @@ static int set_memslot(int fd, unsigned long req, void *arg, __u32 slot, __u32 f
 	return ret;
 }
 
-/* QEMU drives the doorbell's SPI itself: fatal before the guest runs. */
-static int spi_conflict(const char *how)
+/*
+ * QEMU drives the doorbell's SPI itself. Before the guest runs, noted for
+ * bind_doorbell(); once it runs (a device that raises its line only then),
+ * the end too: QEMU would abort on a failed KVM_IRQ_LINE anyway.
+ */
+static void spi_conflict(const char *how)
 {
-	if (!st.running) {
-		st.spi_user = how;
-		return 0;
-	}
-	fprintf(stderr, PFX "QEMU raises INTID %u (%s): set AXHVC_DOORBELL_SPI\n",
-		st.set.intid, how);
-	errno = EBUSY;
-	return -1;
+	if (st.running)
+		fatal("QEMU raises INTID %u (%s) while the guest runs: set AXHVC_DOORBELL_SPI",
+		      st.set.intid, how);
+	st.spi_user = how;
 }
 
-/*
- * KVM_IRQ_LINE, KVM_IRQFD and KVM_SET_GSI_ROUTING of the registered VM: is
- * the doorbell's SPI one QEMU uses? Lock held. Return: 0 to pass the ioctl
- * on, -1 (errno set) to fail it.
- */
-static int check_irq(unsigned int req, void *arg)
+/* KVM_IRQ_LINE and KVM_IRQFD: is the doorbell's SPI one QEMU uses? Lock held. */
+static void check_irq(unsigned int req, void *arg)
 {
 	__u32 intid = st.set.intid;
 
 	if (!intid)
-		return 0;
+		return;
 	if (req == KVM_IRQ_LINE) {
 		const struct kvm_irq_level *l = arg;
 		__u32 type = (l->irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
 
 		if (type == KVM_ARM_IRQ_TYPE_SPI && (l->irq & KVM_ARM_IRQ_NUM_MASK) == intid)
-			return spi_conflict("KVM_IRQ_LINE");
+			spi_conflict("KVM_IRQ_LINE");
 	} else if (req == KVM_IRQFD) {
 		const struct kvm_irqfd *f = arg;
 
 		if (!(f->flags & KVM_IRQFD_FLAG_DEASSIGN) && f->gsi == intid - SPI_FIRST)
-			return spi_conflict("KVM_IRQFD");
+			spi_conflict("KVM_IRQFD");
 	}
-	return 0;
 }
 
 /* After a KVM_SET_GSI_ROUTING: does it route the doorbell's GSI to its SPI? */
@@ -559,9 +555,8 @@ __attribute__((visibility("default"))) int ioctl(int fd, unsigned long req, ...)
 			break;
 		}
 		if (r != KVM_SET_GSI_ROUTING) {
-			ret = check_irq(r, arg);
-			if (!ret)
-				ret = sys_ioctl(fd, req, arg);
+			check_irq(r, arg);
+			ret = sys_ioctl(fd, req, arg);
 		} else {
 			ret = sys_ioctl(fd, req, arg);
 			if (!ret && st.set.intid)
