@@ -99,7 +99,7 @@ pair()
 		why="exit $(cat "$log.rc1") and $(cat "$log.rc2")"
 	elif ! grep -q '^VM 2 answered: "' "$log.1"; then
 		why="no answer"
-	elif ! grep -q '^woken by INTID 240 ' "$log.1"; then
+	elif ! grep -q '^woken by INTID 280 ' "$log.1"; then
 		why="no doorbell"
 	elif ! grep -q '^VM 1 says: "hello VM 2' "$log.2"; then
 		why="no message"
@@ -129,7 +129,7 @@ sed 's/^/axvmm VM 2: /' "$log.2"
 why=ok
 if [ "$(cat "$log.rc1")" != 0 ] || [ "$rc2" != 0 ]; then
 	why="exit $(cat "$log.rc1") and $rc2"
-elif ! grep -q '^VM 2 answered: "' "$log.1" || ! grep -q '^woken by INTID 240 ' "$log.1"; then
+elif ! grep -q '^VM 2 answered: "' "$log.1" || ! grep -q '^woken by INTID 280 ' "$log.1"; then
 	why="no answer or no doorbell"
 fi
 result qemu-axvmm "$why"
@@ -184,7 +184,7 @@ mistake()
 mistake route 'AXHVC_ROUTE=sideways: intercept or forwarded' AXHVC_ROUTE=sideways
 mistake vm-id 'AXHVC_VM_ID=x1: not a number' AXHVC_VM_ID=x1
 mistake window-ram 'overlaps the window: move AXHVC_WINDOW_GPA' AXHVC_WINDOW_GPA=0x40000000
-mistake window-align 'not page aligned' AXHVC_WINDOW_GPA=0x0b000100
+mistake window-align 'not page aligned' AXHVC_WINDOW_GPA=0x0f000100
 mistake spi-uart 'QEMU .* INTID 33 ' AXHVC_DOORBELL_SPI=33
 mistake spi-gic "QEMU's GIC has no INTID 300" AXHVC_DOORBELL_SPI=300
 mistake spi-ppi 'not an SPI INTID' AXHVC_DOORBELL_SPI=27

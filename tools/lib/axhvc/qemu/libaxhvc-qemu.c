@@ -51,14 +51,14 @@
 
 /*
  * Defaults for QEMU's virt machine (hw/arm/virt.c, 7.2): the window sits
- * in the gap between the virtio-mmio transports (0x0a000000, 32 x 0x200)
- * and the platform bus (0x0c000000); the doorbell SPI is above every SPI
- * virt wires (the platform bus ends at SPI 175, INTID 207) and below the
- * 256 SPIs of its GIC (INTID 287).
+ * in the gap between the secure memory (0x0e000000, 16 MiB, only with
+ * secure=on) and the PCIe MMIO window (0x10000000); the doorbell SPI is
+ * above every SPI virt wires (the platform bus ends at SPI 175, INTID 207)
+ * and just below the end of the 256 SPIs of its GIC (INTID 287).
  */
-#define DEF_WINDOW_GPA	0x0b000000ULL
+#define DEF_WINDOW_GPA	0x0f000000ULL
 #define DEF_WINDOW_SIZE	0x01000000ULL
-#define DEF_DOORBELL	240U
+#define DEF_DOORBELL	280U
 
 struct settings {
 	__u64 vm_id;
