@@ -85,8 +85,13 @@ struct ram {
 	__u64 hva;
 };
 
+/*
+ * The process's state. @lock protects all of it; @set and @vmfd are
+ * written once, before any vCPU of the VM runs, so the KVM_RUN path reads
+ * them without it (it took @lock once in vcpu_lookup() after the writes).
+ */
 static struct {
-	pthread_mutex_t lock;		/* protects all of this struct */
+	pthread_mutex_t lock;
 	bool configured;
 	struct settings set;
 	int axfd;
