@@ -165,7 +165,8 @@ static __u64 env_u64(const char *name, __u64 def, __u64 max)
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || *end || *s == '-' || v > max)
-		fatal("%s=%s: not a number in 0..%#llx", name, s, (unsigned long long)max);
+		fatal(max > 0xffff ? "%s=%s: not a number in 0..%#llx" :
+		      "%s=%s: not a number in 0..%llu", name, s, (unsigned long long)max);
 	return v;
 }
 
