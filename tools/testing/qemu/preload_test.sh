@@ -7,7 +7,7 @@
 #   AXHVC_WITH_QEMU=1 tools/testing/host/run-script.sh stock tools/testing/qemu/preload_test.sh
 # Not yet part of make check. The cases:
 #   - two QEMU VMs (tools/guest's ping and pong) exchange data over a
-#     channel and pong rings ping's doorbell, on the intercept route, on
+#     channel and ring each other's doorbell, on the intercept route, on
 #     the forwarded route and with one of each; axhvcctl lists both QEMU
 #     processes' VMs meanwhile;
 #   - a QEMU VM (ping) and an axvmm VM (pong) share a channel;
@@ -100,7 +100,10 @@ pair()
 	elif ! grep -q '^VM 2 answered: "' "$log.1"; then
 		why="no answer"
 	elif ! grep -q '^woken by INTID 280 ' "$log.1"; then
-		why="no doorbell"
+		why="no doorbell for VM 1"
+	elif ! grep -q "^rang VM 2's doorbell: ok" "$log.1" ||
+		! grep -q '^woken by INTID 280: VM 1 rang back' "$log.2"; then
+		why="no doorbell for VM 2"
 	elif ! grep -q '^VM 1 says: "hello VM 2' "$log.2"; then
 		why="no message"
 	elif ! no_vms || ! counters_zero; then
@@ -120,7 +123,7 @@ pair qemu-mixed intercept forwarded
 log=/tmp/qemu-axvmm
 { qemu_vm 1 forwarded ivc_ping >"$log.1"; echo $? >"$log.rc1"; } &
 p1=$!
-axvmm --id 2 --mem 16M --route intercept --timeout 300 \
+axvmm --id 2 --mem 16M --route intercept --doorbell-spi 64 --timeout 300 \
 	--raw /axhvc/guest/ivc_pong.bin >"$log.2" 2>&1
 rc2=$?
 wait "$p1"
