@@ -336,14 +336,14 @@ static void spi_conflict(const char *how)
 	st.spi_user = how;
 }
 
-/* KVM_IRQ_LINE and KVM_IRQFD: is the doorbell's SPI one QEMU uses? Lock held. */
+/* KVM_IRQ_LINE{,_STATUS}, KVM_IRQFD: is the doorbell's SPI QEMU's? Lock held. */
 static void check_irq(unsigned int req, void *arg)
 {
 	__u32 intid = st.set.intid;
 
 	if (!intid)
 		return;
-	if (req == KVM_IRQ_LINE) {
+	if (req == KVM_IRQ_LINE || req == KVM_IRQ_LINE_STATUS) {
 		const struct kvm_irq_level *l = arg;
 		__u32 type = (l->irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
 
@@ -551,6 +551,7 @@ __attribute__((visibility("default"))) int ioctl(int fd, unsigned long req, ...)
 		return set_memslot(fd, req, arg, m2->slot, m2->flags, m2->guest_phys_addr,
 			       m2->memory_size, m2->userspace_addr);
 	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:	/* QEMU's choice with KVM_CAP_IRQ_INJECT_STATUS */
 	case KVM_IRQFD:
 	case KVM_SET_GSI_ROUTING:
 		pthread_mutex_lock(&st.lock);
