@@ -18,7 +18,9 @@
 #define DEMO_PUBLISHER		1
 #define DEMO_SUBSCRIBER		2
 #define DEMO_KEY		0x64656d6f	/* "demo" */
+#ifndef DEMO_DOORBELL_INTID
 #define DEMO_DOORBELL_INTID	64	/* VM 1's axvmm --doorbell-spi */
+#endif
 
 #define DEMO_MSG_LEN		0x040	/* u32: length of VM 1's message */
 #define DEMO_MSG		0x080	/* VM 1's message */

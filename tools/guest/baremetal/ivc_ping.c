@@ -48,6 +48,12 @@ int main(void)
 		return 1;
 	}
 	rt_printf("VM 2 answered: \"%s\"\n", (const char *)(chan_base + DEMO_ANS));
+#ifdef DEMO_BOTH_DOORBELLS
+	ret = axhvc_notify(DEMO_PUBLISHER, DEMO_KEY, DEMO_SUBSCRIBER);
+	rt_printf("rang VM 2's doorbell: %s\n", axhvc_failed(ret) ? "FAILED" : "ok");
+	if (axhvc_failed(ret))
+		return 1;
+#endif
 
 	ret = axhvc_unpublish(DEMO_KEY);
 	rt_printf("unpublished the channel: %s\n", ret ? "FAILED" : "ok");

@@ -2,7 +2,8 @@
 /*
  * ivc_pong - VM 2 of the axhvc demo: subscribe to VM 1's channel (waiting
  * for it to be published), read VM 1's message, answer it and ring VM 1's
- * doorbell with HIVCNotify, unsubscribe.
+ * doorbell with HIVCNotify, unsubscribe. Built with DEMO_BOTH_DOORBELLS (the
+ * QEMU build), it waits for VM 1 to ring its own doorbell back first.
  */
 #include "rt.h"
 #include "axhvc_guest.h"
@@ -14,6 +15,13 @@ int main(void)
 {
 	__u64 ret, t0 = rt_now_us();
 	int waited = 0;
+
+#ifdef DEMO_BOTH_DOORBELLS
+	int intid;
+
+	/* Before VM 1 can ring it. */
+	rt_gic_enable_spi(DEMO_DOORBELL_INTID);
+#endif
 
 	for (;;) {
 		ret = axhvc_subscribe_at(DEMO_PUBLISHER, DEMO_KEY, &chan_base, &chan_size);
@@ -45,6 +53,23 @@ int main(void)
 		return 1;
 	}
 	rt_printf("wrote my answer and rang VM 1's doorbell (HIVCNotify)\n");
+
+#ifdef DEMO_BOTH_DOORBELLS
+	intid = rt_gic_wait_irq(120000);
+	if (intid < 0) {
+		rt_printf("no doorbell within 120 s\n");
+		return 1;
+	}
+	rt_printf("woken by INTID %d: VM 1 rang back\n", intid);
+	ret = axhvc_unsubscribe(DEMO_PUBLISHER, DEMO_KEY);
+	/* VM 1 may have unpublished first, which ends the subscription too. */
+	if (axhvc_failed(ret) && axhvc_errno(ret) == 2 /* ENOENT */) {
+		rt_printf("unsubscribed: VM 1 unpublished first\n");
+		return 0;
+	}
+	rt_printf("unsubscribed: %s\n", ret ? "FAILED" : "ok");
+	return ret ? 1 : 0;
+#endif
 
 	ret = axhvc_unsubscribe(DEMO_PUBLISHER, DEMO_KEY);
 	rt_printf("unsubscribed: %s\n", ret ? "FAILED" : "ok");

@@ -11,9 +11,16 @@
 #include <stdarg.h>
 #include "rt.h"
 
+#ifdef RT_UART_PL011
+/* QEMU's virt machine: a PL011 (data register, flag register's TX FIFO full). */
+#define UART_THR	0x0
+#define UART_LSR	0x18
+#define UART_READY(lsr)	(!((lsr) & 0x20))
+#else
 #define UART_THR	0x0
 #define UART_LSR	0x5
-#define UART_LSR_THRE	0x20
+#define UART_READY(lsr)	((lsr) & 0x20)	/* 16550 THRE */
+#endif
 
 /* Distributor and redistributor registers used here. */
 #define GICD_CTLR		0x0000
@@ -78,7 +85,7 @@ static inline void isb(void)
 
 static void uart_putc(char c)
 {
-	while (!(mmio_r8(RT_UART_BASE + UART_LSR) & UART_LSR_THRE))
+	while (!UART_READY(mmio_r8(RT_UART_BASE + UART_LSR)))
 		;
 	mmio_w8(RT_UART_BASE + UART_THR, c);
 }

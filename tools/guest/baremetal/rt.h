@@ -8,6 +8,8 @@
  *
  * The machine is the one axvmm builds (tools/axvmm/README.md): a 16550
  * UART, a GICv3 with vCPU 0's redistributor first, the generic timer.
+ * Built with RT_UART_PL011 they run on QEMU's virt machine with
+ * gic-version=3 instead, which has the same addresses but a PL011.
  */
 #ifndef AXHVC_GUEST_RT_H
 #define AXHVC_GUEST_RT_H

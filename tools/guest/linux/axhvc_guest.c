@@ -5,8 +5,9 @@
  * A Linux guest running on a host with axhvc (or on AxVisor) issues the
  * AxVisor hypercalls from EL1; its userspace cannot. This driver binds to
  * the "axhvc,ivc-window" node the VMM describes (the IVC window's GPA range,
- * the guest's VM id and its doorbell SPI) and gives userspace
- * /dev/axhvc_guest:
+ * the guest's VM id and its doorbell SPI), or, for a VMM that describes
+ * none (QEMU with libaxhvc-qemu.so), takes the same from its module
+ * parameters, and gives userspace /dev/axhvc_guest:
  *
  * - ioctl()s that issue publish, subscribe, unpublish, unsubscribe and
  *   notify, with the hypercalls' out-parameters in kernel memory;
@@ -24,6 +25,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -38,7 +40,7 @@
  * struct axhvc_guest - the IVC window of this VM
  * @misc: /dev/axhvc_guest.
  * @window: the window's guest-physical range.
- * @vm_id: this VM's id, from the device tree.
+ * @vm_id: this VM's id, from the device tree or the vm_id parameter.
  * @hc_lock: serialises the hypercalls that write @out.
  * @out: the out-parameters of publish and subscribe (base, size): kmalloc()
  *	memory is in the linear map, so its GPA is virt_to_phys() of it.
@@ -54,6 +56,26 @@ struct axhvc_guest {
 	atomic64_t doorbells;
 	wait_queue_head_t wq;
 };
+
+/*
+ * Without a device-tree node: the window, the VM id and the doorbell from
+ * the module's parameters (libaxhvc-qemu.so's AXHVC_WINDOW_GPA,
+ * AXHVC_WINDOW_SIZE, AXHVC_VM_ID and AXHVC_DOORBELL_SPI).
+ */
+static ulong window_base;
+module_param(window_base, ulong, 0444);
+MODULE_PARM_DESC(window_base, "IVC window GPA, when no device-tree node describes it");
+static ulong window_size;
+module_param(window_size, ulong, 0444);
+MODULE_PARM_DESC(window_size, "IVC window size (0: bind to the device-tree node only)");
+static ulong vm_id;
+module_param(vm_id, ulong, 0444);
+MODULE_PARM_DESC(vm_id, "this VM's AxVisor id, with window_size");
+static uint doorbell_intid;
+module_param(doorbell_intid, uint, 0444);
+MODULE_PARM_DESC(doorbell_intid, "doorbell SPI INTID (32..1019, 0: none), with window_size");
+
+static struct platform_device *axhvc_guest_pdev;
 
 /* One open file: the doorbell count it has seen. */
 struct axhvc_guest_file {
@@ -245,7 +267,9 @@ static int axhvc_guest_probe(struct platform_device *pdev)
 	    !PAGE_ALIGNED(resource_size(res)))
 		return dev_err_probe(dev, -EINVAL, "no page-aligned IVC window in reg\n");
 	g->window = *res;
-	if (!of_property_read_u32(dev->of_node, "axhvc,vm-id", &id32))
+	if (!dev->of_node)
+		g->vm_id = vm_id;
+	else if (!of_property_read_u32(dev->of_node, "axhvc,vm-id", &id32))
 		g->vm_id = id32;
 	else if (of_property_read_u64(dev->of_node, "axhvc,vm-id", &g->vm_id))
 		return dev_err_probe(dev, -EINVAL, "no axhvc,vm-id\n");
@@ -296,7 +320,83 @@ static struct platform_driver axhvc_guest_driver = {
 		.of_match_table = axhvc_guest_of_match,
 	},
 };
-module_platform_driver(axhvc_guest_driver);
+
+/*
+ * The doorbell INTID as a Linux IRQ: an edge-triggered SPI of the GIC that
+ * is the root's interrupt parent (the irqfd that rings it is edge-like).
+ */
+static int axhvc_guest_param_irq(void)
+{
+	struct of_phandle_args spec = {
+		.args_count = 3,
+		.args = { 0 /* GIC_SPI */, doorbell_intid - 32, IRQ_TYPE_EDGE_RISING },
+	};
+	int irq;
+
+	spec.np = of_root ? of_irq_find_parent(of_root) : NULL;
+	if (!spec.np) {
+		pr_err("axhvc_guest: doorbell_intid needs a device-tree GIC\n");
+		return -ENODEV;
+	}
+	irq = irq_create_of_mapping(&spec);
+	of_node_put(spec.np);
+	if (!irq) {
+		pr_err("axhvc_guest: cannot map doorbell INTID %u\n", doorbell_intid);
+		return -EINVAL;
+	}
+	return irq;
+}
+
+/* A device for the parameters' window: probe() then sees no of_node. */
+static int axhvc_guest_param_device(void)
+{
+	struct resource res[2] = {
+		DEFINE_RES_MEM(window_base, window_size),
+	};
+	unsigned int nr = 1;
+	int irq;
+
+	if (!window_size) {
+		if (window_base || vm_id || doorbell_intid)
+			pr_warn("axhvc_guest: window_size=0: module parameters ignored\n");
+		return 0;
+	}
+	if (!vm_id || (doorbell_intid && (doorbell_intid < 32 || doorbell_intid > 1019))) {
+		pr_err("axhvc_guest: window_size needs vm_id, and doorbell_intid 32..1019 or 0\n");
+		return -EINVAL;
+	}
+	if (doorbell_intid) {
+		irq = axhvc_guest_param_irq();
+		if (irq < 0)
+			return irq;
+		res[nr++] = DEFINE_RES_IRQ(irq);
+	}
+	axhvc_guest_pdev = platform_device_register_simple("axhvc_guest", PLATFORM_DEVID_NONE,
+							   res, nr);
+	return PTR_ERR_OR_ZERO(axhvc_guest_pdev);
+}
+
+static int __init axhvc_guest_init(void)
+{
+	int err;
+
+	err = platform_driver_register(&axhvc_guest_driver);
+	if (err)
+		return err;
+	err = axhvc_guest_param_device();
+	if (err)
+		platform_driver_unregister(&axhvc_guest_driver);
+	return err;
+}
+module_init(axhvc_guest_init);
+
+static void __exit axhvc_guest_exit(void)
+{
+	if (!IS_ERR_OR_NULL(axhvc_guest_pdev))
+		platform_device_unregister(axhvc_guest_pdev);
+	platform_driver_unregister(&axhvc_guest_driver);
+}
+module_exit(axhvc_guest_exit);
 
 MODULE_DESCRIPTION("IVC channels of an axhvc/AxVisor host for guest userspace");
 MODULE_AUTHOR("The axhvc developers");
