@@ -10,7 +10,8 @@
 # AXHVC_KERNELS="stock debug stock61" picks the kernels; AXHVC_STATIC=0 skips
 # the static checks (for a quick re-run while developing); AXHVC_GICV2=0 skips
 # the short run of the stock kernel on a GICv2 host, AXHVC_PAGES64K=0 the
-# short run of the 64 KiB-page debug kernel.
+# short run of the 64 KiB-page debug kernel, AXHVC_QEMU=0 the run of
+# Debian's QEMU with the preload.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 host=$top/tools/testing/host
@@ -123,6 +124,14 @@ if [ "${AXHVC_GICV2:-1}" = 1 ]; then
 	gicv2_tests="axhvc_dev_test guest_irq_test"
 	AXHVC_GIC=2 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=${gicv2_tests// /,}" \
 		host_run stock-gicv2 stock some 900 $gicv2_tests
+fi
+
+# Debian's own arm64 QEMU inside the stock host, with libaxhvc-qemu.so
+# preloaded (tools/testing/qemu/preload_test.sh). Counted as "stock-qemu";
+# AXHVC_QEMU=0 skips it.
+if [ "${AXHVC_QEMU:-1}" = 1 ]; then
+	AXHVC_WITH_QEMU=1 AXHVC_APPEND="${AXHVC_APPEND:-} axhvc_tests=qemu_preload_test" \
+		host_run stock-qemu stock some 1200 qemu_preload_test
 fi
 
 # A 64 KiB-page host: the debug kernel built with 64 KiB pages, running

@@ -47,6 +47,8 @@ if [ "${AXHVC_WITH_QEMU:-0}" = 1 ]; then
 		cp -L "$qemu/root/$l" "$stage/$l"
 	done <"$qemu/libs.list"
 	make -s -C "$top/tools/testing/qemu" install DESTDIR="$stage/axhvc/qemu" >/dev/null
+	# As a test program too, for init.sh's axhvc_tests (check.sh's stock-qemu).
+	cp "$top/tools/testing/qemu/preload_test.sh" "$stage/axhvc/tests/qemu_preload_test"
 fi
 [ -z "${AXHVC_SCRIPT:-}" ] || cp "$AXHVC_SCRIPT" "$stage/axhvc/script.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"

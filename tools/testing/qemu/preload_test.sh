@@ -3,9 +3,10 @@
 #
 # preload_test.sh - libaxhvc-qemu.so with Debian's unmodified QEMU, inside
 # the emulated host (initramfs built with AXHVC_WITH_QEMU=1, axhvc.ko
-# loaded, axvmm and axhvcctl in PATH):
+# loaded, axvmm and axhvcctl in PATH). make check runs it as
+# qemu_preload_test in its stock-qemu row; alone:
 #   AXHVC_WITH_QEMU=1 tools/testing/host/run-script.sh stock tools/testing/qemu/preload_test.sh
-# Not yet part of make check. The cases:
+# The cases:
 #   - two QEMU VMs (tools/guest's ping and pong) exchange data over a
 #     channel and ring each other's doorbell, on the intercept route, on
 #     the forwarded route and with one of each; axhvcctl lists both QEMU
@@ -15,8 +16,8 @@
 #     mapping or page behind;
 #   - each configuration mistake ends QEMU with status 1 and its message;
 #   - a statically linked program does not load the preload.
-# Each case prints "axhvc-qemu-preload: CASE ok|FAILED (why)"; the last line
-# counts the failures.
+# Each case is one TAP line (with the reason of a failure); the last line
+# is kselftest's "# Totals:".
 export PATH="$PATH:/usr/bin:/axhvc/bin"
 q=/axhvc/qemu
 pre=$q/libaxhvc-qemu.so
@@ -24,14 +25,15 @@ stats=/sys/kernel/debug/axhvc/ivc
 failed=0
 cases=0
 
+# result NAME ok|WHY - one TAP line.
 result()
 {
 	cases=$((cases + 1))
 	if [ "$2" = ok ]; then
-		echo "axhvc-qemu-preload: $1 ok"
+		echo "ok $cases $1"
 	else
 		failed=$((failed + 1))
-		echo "axhvc-qemu-preload: $1 FAILED ($2)"
+		echo "not ok $cases $1 # $2"
 	fi
 }
 
@@ -114,7 +116,8 @@ pair()
 	result "$1-axhvcctl" "$why"
 }
 
-qemu-system-aarch64 --version | head -n 1
+echo "TAP version 13"
+qemu-system-aarch64 --version | head -n 1 | sed 's/^/# /'
 pair qemu-intercept intercept intercept
 pair qemu-forwarded forwarded forwarded
 pair qemu-mixed intercept forwarded
@@ -188,7 +191,9 @@ mistake route 'AXHVC_ROUTE=sideways: intercept or forwarded' AXHVC_ROUTE=sideway
 mistake vm-id 'AXHVC_VM_ID=x1: not a number' AXHVC_VM_ID=x1
 mistake window-ram 'overlaps the window: move AXHVC_WINDOW_GPA' AXHVC_WINDOW_GPA=0x40000000
 mistake window-align 'not page aligned' AXHVC_WINDOW_GPA=0x0f000100
-mistake spi-uart 'QEMU .* INTID 33 ' AXHVC_DOORBELL_SPI=33
+mistake window-mmio 'virt has the platform bus at' AXHVC_WINDOW_GPA=0x0d000000
+mistake spi-uart 'virt wires the UART to INTID 33: choose' AXHVC_DOORBELL_SPI=33
+mistake spi-virtio 'virt wires the virtio-mmio transports to INTID 48\.\.79:' AXHVC_DOORBELL_SPI=60
 mistake spi-gic "QEMU's GIC has no INTID 300" AXHVC_DOORBELL_SPI=300
 mistake spi-ppi 'not an SPI INTID' AXHVC_DOORBELL_SPI=27
 mistake no-module 'is the axhvc module loaded' AXHVC_DEVICE=/dev/axhvc-absent
@@ -213,5 +218,6 @@ else
 	result static ok
 fi
 
-echo "axhvc-qemu-preload: $failed of $cases cases failed"
+echo "1..$cases"
+echo "# Totals: pass:$((cases - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]

@@ -48,6 +48,7 @@
 #define MAX_RAM		64
 #define SPI_FIRST	32
 #define SPI_LAST	1019
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * Defaults for QEMU's virt machine (hw/arm/virt.c, 7.2): the window sits
@@ -59,6 +60,46 @@
 #define DEF_WINDOW_GPA	0x0f000000ULL
 #define DEF_WINDOW_SIZE	0x01000000ULL
 #define DEF_DOORBELL	280U
+
+/*
+ * What virt itself wires, checked before QEMU creates its VM: QEMU's
+ * devices are no memslots, and a device raises its SPI only once the guest
+ * drives it, so neither would be seen in time otherwise. Below RAM
+ * (0x40000000) the window may use only the gaps of base_memmap; the SPIs
+ * are a15irqmap's (GICv2m only with gic-version=2, the SMMU only with
+ * iommu=smmuv3: reserved either way, as QEMU reserves them).
+ */
+static const struct virt_range {
+	__u64 first, last;		/* inclusive */
+	const char *what;
+} virt_mmio[] = {
+	{ 0x00000000, 0x07ffffff, "the flash" },
+	{ 0x08000000, 0x0a003fff, "the GIC, UARTs, RTC, fw_cfg and GPIOs" },
+	{ 0x0c000000, 0x0dffffff, "the platform bus" },
+	{ 0x0e000000, 0x0effffff, "the secure memory (secure=on)" },
+	{ 0x10000000, 0x3fffffff, "the PCIe MMIO, I/O and ECAM windows" },
+}, virt_spis[] = {
+	{ 1, 1, "the UART" },
+	{ 2, 2, "the RTC" },
+	{ 3, 6, "the PCIe INTx lines" },
+	{ 7, 7, "the GPIO controller" },
+	{ 8, 8, "the secure UART" },
+	{ 9, 9, "the ACPI GED" },
+	{ 16, 47, "the virtio-mmio transports" },
+	{ 48, 111, "the GICv2m MSI frame" },
+	{ 74, 77, "the SMMUv3" },
+	{ 112, 175, "the platform bus" },
+};
+
+/* The first of @n ranges that [@first, @last] meets, or NULL. */
+static const struct virt_range *virt_conflict(const struct virt_range *r, size_t n,
+					      __u64 first, __u64 last)
+{
+	for (; n; n--, r++)
+		if (first <= r->last && r->first <= last)
+			return r;
+	return NULL;
+}
 
 struct settings {
 	__u64 vm_id;
@@ -174,6 +215,7 @@ static __u64 env_u64(const char *name, __u64 def, __u64 max)
 static void configure(void)
 {
 	struct settings *set = &st.set;
+	const struct virt_range *r;
 	const char *s;
 
 	if (st.configured)
@@ -198,10 +240,24 @@ static void configure(void)
 	if (set->win_gpa + set->win_size < set->win_gpa)
 		fatal("window %#llx, size %#llx: wraps around",
 		      (unsigned long long)set->win_gpa, (unsigned long long)set->win_size);
+	r = set->win_size ? virt_conflict(virt_mmio, ARRAY_SIZE(virt_mmio), set->win_gpa,
+					  set->win_gpa + set->win_size - 1) : NULL;
+	if (r)
+		fatal("AXHVC_WINDOW_GPA %#llx, AXHVC_WINDOW_SIZE %#llx: virt has %s at [%#llx, %#llx]: move the window",
+		      (unsigned long long)set->win_gpa, (unsigned long long)set->win_size,
+		      r->what, (unsigned long long)r->first, (unsigned long long)r->last);
 	set->intid = env_u64("AXHVC_DOORBELL_SPI", DEF_DOORBELL, SPI_LAST);
 	if (set->intid && set->intid < SPI_FIRST)
 		fatal("AXHVC_DOORBELL_SPI=%u: not an SPI INTID (%u..%u, or 0 for none)",
 		      set->intid, SPI_FIRST, SPI_LAST);
+	r = set->intid ? virt_conflict(virt_spis, ARRAY_SIZE(virt_spis),
+				       set->intid - SPI_FIRST, set->intid - SPI_FIRST) : NULL;
+	if (r)
+		fatal("AXHVC_DOORBELL_SPI=%u: virt wires %s to INTID %llu%s%.0llu: choose a free SPI, such as %u",
+		      set->intid, r->what, (unsigned long long)r->first + SPI_FIRST,
+		      r->last > r->first ? ".." : "",
+		      r->last > r->first ? (unsigned long long)r->last + SPI_FIRST : 0ULL,
+		      DEF_DOORBELL);
 	if (env_u64("AXHVC_ERR_AXVISOR", 0, 1))
 		set->flags |= AXHVC_VM_F_ERR_AXVISOR;
 	/* HypervisorDisable ends the QEMU VM: see hand_over(). */
