@@ -191,9 +191,9 @@ mistake route 'AXHVC_ROUTE=sideways: intercept or forwarded' AXHVC_ROUTE=sideway
 mistake vm-id 'AXHVC_VM_ID=x1: not a number' AXHVC_VM_ID=x1
 mistake window-ram 'overlaps the window: move AXHVC_WINDOW_GPA' AXHVC_WINDOW_GPA=0x40000000
 mistake window-align 'not page aligned' AXHVC_WINDOW_GPA=0x0f000100
-mistake window-mmio 'virt has the platform bus at' AXHVC_WINDOW_GPA=0x0d000000
-mistake spi-uart 'virt wires the UART to INTID 33: choose' AXHVC_DOORBELL_SPI=33
-mistake spi-virtio 'virt wires the virtio-mmio transports to INTID 48\.\.79:' AXHVC_DOORBELL_SPI=60
+mistake window-mmio "meets virt's platform bus at 0xc000000" AXHVC_WINDOW_GPA=0x0d000000
+mistake spi-uart 'SPI=33: virt wires it to the UART: use a free SPI (280)' AXHVC_DOORBELL_SPI=33
+mistake spi-virtio 'SPI=60: virt wires it to the virtio-mmio transports' AXHVC_DOORBELL_SPI=60
 mistake spi-gic "QEMU's GIC has no INTID 300" AXHVC_DOORBELL_SPI=300
 mistake spi-ppi 'not an SPI INTID' AXHVC_DOORBELL_SPI=27
 mistake no-module 'is the axhvc module loaded' AXHVC_DEVICE=/dev/axhvc-absent

@@ -73,11 +73,11 @@ static const struct virt_range {
 	__u64 first, last;		/* inclusive */
 	const char *what;
 } virt_mmio[] = {
-	{ 0x00000000, 0x07ffffff, "the flash" },
-	{ 0x08000000, 0x0a003fff, "the GIC, UARTs, RTC, fw_cfg and GPIOs" },
-	{ 0x0c000000, 0x0dffffff, "the platform bus" },
-	{ 0x0e000000, 0x0effffff, "the secure memory (secure=on)" },
-	{ 0x10000000, 0x3fffffff, "the PCIe MMIO, I/O and ECAM windows" },
+	{ 0x00000000, 0x07ffffff, "virt's flash" },
+	{ 0x08000000, 0x0a003fff, "virt's GIC, UARTs, RTC, fw_cfg, GPIOs and virtio-mmio" },
+	{ 0x0c000000, 0x0dffffff, "virt's platform bus" },
+	{ 0x0e000000, 0x0effffff, "virt's secure memory (secure=on)" },
+	{ 0x10000000, 0x3fffffff, "virt's PCIe MMIO, I/O and ECAM windows" },
 }, virt_spis[] = {
 	{ 1, 1, "the UART" },
 	{ 2, 2, "the RTC" },
@@ -243,9 +243,9 @@ static void configure(void)
 	r = set->win_size ? virt_conflict(virt_mmio, ARRAY_SIZE(virt_mmio), set->win_gpa,
 					  set->win_gpa + set->win_size - 1) : NULL;
 	if (r)
-		fatal("AXHVC_WINDOW_GPA %#llx, AXHVC_WINDOW_SIZE %#llx: virt has %s at [%#llx, %#llx]: move the window",
+		fatal("window [%#llx, +%#llx) meets %s at %#llx: move AXHVC_WINDOW_GPA",
 		      (unsigned long long)set->win_gpa, (unsigned long long)set->win_size,
-		      r->what, (unsigned long long)r->first, (unsigned long long)r->last);
+		      r->what, (unsigned long long)r->first);
 	set->intid = env_u64("AXHVC_DOORBELL_SPI", DEF_DOORBELL, SPI_LAST);
 	if (set->intid && set->intid < SPI_FIRST)
 		fatal("AXHVC_DOORBELL_SPI=%u: not an SPI INTID (%u..%u, or 0 for none)",
@@ -253,11 +253,8 @@ static void configure(void)
 	r = set->intid ? virt_conflict(virt_spis, ARRAY_SIZE(virt_spis),
 				       set->intid - SPI_FIRST, set->intid - SPI_FIRST) : NULL;
 	if (r)
-		fatal("AXHVC_DOORBELL_SPI=%u: virt wires %s to INTID %llu%s%.0llu: choose a free SPI, such as %u",
-		      set->intid, r->what, (unsigned long long)r->first + SPI_FIRST,
-		      r->last > r->first ? ".." : "",
-		      r->last > r->first ? (unsigned long long)r->last + SPI_FIRST : 0ULL,
-		      DEF_DOORBELL);
+		fatal("AXHVC_DOORBELL_SPI=%u: virt wires it to %s: use a free SPI (%u)",
+		      set->intid, r->what, DEF_DOORBELL);
 	if (env_u64("AXHVC_ERR_AXVISOR", 0, 1))
 		set->flags |= AXHVC_VM_F_ERR_AXVISOR;
 	/* HypervisorDisable ends the QEMU VM: see hand_over(). */
