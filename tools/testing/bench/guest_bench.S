@@ -252,3 +252,101 @@ guest_func bench_notify_paced
 4:	guest_report_arg 1, x0
 	guest_fail 2
 guest_endfunc bench_notify_paced
+
+/*
+ * x0 = code (no arguments), x1 = K (> 0), x2 = N, x3 = GPA of N records
+ * { loop ticks, 0, call ticks, its x0 }: a spin of K iterations, which
+ * never leaves the guest, and one call of code alternate N times, so that
+ * the call can be given in units of a reference that meets the same host.
+ * DONE, args[2] = CNTFRQ_EL0.
+ */
+guest_func bench_loop_pair
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+1:	cbz	x21, 3f
+	mov	x9, x20
+	guest_counter x23
+2:	subs	x9, x9, #1
+	b.ne	2b
+	guest_counter x24
+	sub	x24, x24, x23
+	stp	x24, xzr, [x22], #16
+	mov	x0, x19
+	guest_counter x23
+	hvc	#0
+	guest_counter x24
+	sub	x24, x24, x23
+	stp	x24, x0, [x22], #16
+	sub	x21, x21, #1
+	b	1b
+3:	mrs	x25, cntfrq_el0
+	guest_report_arg 2, x25
+	guest_done
+guest_endfunc bench_loop_pair
+
+/* Copies x7 bytes (a multiple of 64, > 0) from x5 to x6, as bench_copy. */
+.macro copy_block
+.Lcopy\@:
+	ldp	x9, x10, [x5]
+	ldp	x11, x12, [x5, #16]
+	ldp	x13, x14, [x5, #32]
+	ldp	x15, x8, [x5, #48]
+	stp	x9, x10, [x6]
+	stp	x11, x12, [x6, #16]
+	stp	x13, x14, [x6, #32]
+	stp	x15, x8, [x6, #48]
+	add	x5, x5, #64
+	add	x6, x6, #64
+	subs	x7, x7, #64
+	b.ne	.Lcopy\@
+	dsb	sy
+.endm
+
+/*
+ * x0 = source A, x1 = destination A, x2 = source B, x3 = destination B,
+ * x4 = bytes (a multiple of 64, > 0), x5 = N, x6 = GPA of N records
+ * { A ticks, B ticks }: copy A (the reference, RAM to RAM) and copy B (one
+ * side a channel) alternate N times, each timed on its own, after one
+ * untimed copy of each; the MMU stays as bench_copy left it.
+ * DONE, args[2] = CNTFRQ_EL0.
+ */
+guest_func bench_copy_pair
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x22, x3
+	mov	x23, x4
+	mov	x24, x5
+	mov	x25, x6
+	mov	x5, x19
+	mov	x6, x20
+	mov	x7, x23
+	copy_block
+	mov	x5, x21
+	mov	x6, x22
+	mov	x7, x23
+	copy_block
+1:	cbz	x24, 2f
+	mov	x5, x19
+	mov	x6, x20
+	mov	x7, x23
+	guest_counter x26
+	copy_block
+	guest_counter x27
+	sub	x28, x27, x26
+	mov	x5, x21
+	mov	x6, x22
+	mov	x7, x23
+	guest_counter x26
+	copy_block
+	guest_counter x27
+	sub	x27, x27, x26
+	stp	x28, x27, [x25], #16
+	sub	x24, x24, #1
+	b	1b
+2:	mrs	x26, cntfrq_el0
+	guest_report_arg 2, x26
+	guest_done
+guest_endfunc bench_copy_pair

@@ -24,4 +24,10 @@ extern const char bench_copy[];
 /* x0 = publisher, x1 = key, x2 = target, x3 = count GPA, x4 = N notifies. */
 extern const char bench_notify_paced[];
 
+/* x0 = code, x1 = spin iterations, x2 = N, x3 = GPA of N records. */
+extern const char bench_loop_pair[];
+
+/* x0, x1 = src, dst A; x2, x3 = src, dst B; x4 = bytes, x5 = N, x6 = GPA of N records. */
+extern const char bench_copy_pair[];
+
 #endif /* AXHVC_BENCH_GUEST_BENCH_H */

@@ -179,7 +179,7 @@ demo)	sh /axhvc/demo.sh ;;
 script)	sh /axhvc/script.sh ;;
 bench)	dmesg | grep -m1 'mode initialized successfully'	# the KVM mode, for bench.sh
 	AXHVC_TEST_TIMEOUT=2400 run_prog bench axhvc_bench \
-		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-12345}" ;;
+		-r "${axhvc_bench_rounds:-9}" -s "${axhvc_bench_sections:-1234567}" ;;
 stress)	run_stress ;;
 some)	run_some ;;
 *)	say "unknown mode '${axhvc_mode:-}'" ;;
