@@ -465,6 +465,18 @@ static void spin_pair_us(struct bvm *b, __u64 code, __u64 spins, unsigned int n,
 	*call_us = calls_median_us(rec + 2, n, 4, freq, code, expect);
 }
 
+/* One sample of SMCCC_VERSION, after a warm-up: in spins, and in us. */
+static void tax_sample(struct bvm *b, __u64 spins, struct row *in_spins,
+		       struct row *in_us)
+{
+	double sp, call;
+
+	spin_pair_us(b, VMM_SMCCC_VERSION, spins, 50, VMM_SMCCC_VERSION_1_1, &sp, &call);
+	spin_pair_us(b, VMM_SMCCC_VERSION, spins, RT_CALLS, VMM_SMCCC_VERSION_1_1, &sp, &call);
+	row_add(in_spins, call / sp);
+	row_add(in_us, call);
+}
+
 /*
  * The module is reloaded between the loaded and the unloaded samples, so
  * they cannot alternate call by call, and the emulated host's speed can
@@ -499,21 +511,11 @@ static void bench_tax(void)
 		axfd = open_axhvc();
 		bvm_register(&other, axfd, 1, true, false, 0);
 		usleep(300000);
-		spin_pair_us(&plain, VMM_SMCCC_VERSION, spins, 50, VMM_SMCCC_VERSION_1_1,
-			     &sp, &call);
-		spin_pair_us(&plain, VMM_SMCCC_VERSION, spins, RT_CALLS,
-			     VMM_SMCCC_VERSION_1_1, &sp, &call);
-		row_add(&loaded, call / sp);
-		row_add(&loaded_us, call);
+		tax_sample(&plain, spins, &loaded, &loaded_us);
 		bvm_unregister(&other);
 		close(axfd);
 		module_cmd("rmmod axhvc");
-		spin_pair_us(&plain, VMM_SMCCC_VERSION, spins, 50, VMM_SMCCC_VERSION_1_1,
-			     &sp, &call);
-		spin_pair_us(&plain, VMM_SMCCC_VERSION, spins, RT_CALLS,
-			     VMM_SMCCC_VERSION_1_1, &sp, &call);
-		row_add(&unloaded, call / sp);
-		row_add(&unloaded_us, call);
+		tax_sample(&plain, spins, &unloaded, &unloaded_us);
 		module_cmd(cmd);
 	}
 	snprintf(cmd, sizeof(cmd),
