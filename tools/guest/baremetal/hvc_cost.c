@@ -70,7 +70,8 @@ int main(void)
 			}
 			debug_t[i] = timed_hvc(AXHVC_HC_HYPERVISOR_DEBUG, &ret);
 			if (ret) {
-				rt_printf("hvc_cost: Debug returned 0x%llx: not intercepted?\n", ret);
+				rt_printf("hvc_cost: Debug returned 0x%llx (not intercepted?)\n",
+					  ret);
 				return 1;
 			}
 		}

@@ -1108,7 +1108,7 @@ static void bench_churn(void)
  */
 static double vmm_ratio(const char *cmd)
 {
-	unsigned long long r = 0, fl, dbg, frq;
+	unsigned long long r = 0;
 	char line[512], out[4096] = "";
 	FILE *f = popen(cmd, "r");
 	size_t len = 0;
@@ -1118,8 +1118,7 @@ static double vmm_ratio(const char *cmd)
 		const char *p = strstr(line, "hvc_cost: ratio_x1000 ");
 
 		if (p)
-			sscanf(p, "hvc_cost: ratio_x1000 %llu floor_ticks %llu debug_ticks %llu cntfrq %llu",
-			       &r, &fl, &dbg, &frq);
+			sscanf(p, "hvc_cost: ratio_x1000 %llu", &r);
 		if (len < sizeof(out) - 1)
 			len += snprintf(out + len, sizeof(out) - len, "%s", line);
 	}
@@ -1142,8 +1141,19 @@ static void bench_vmms(void)
 	struct row qemu = { .name = "QEMU + libaxhvc-qemu.so (intercept): the same",
 			    .unit = "x floor" };
 	bool with_qemu = !access(QEMU_BIN, X_OK) && !access(QEMU_DIR "/hvc_cost.elf", R_OK);
+	static const char *const qemu_words[] = {
+		"env", "LD_PRELOAD=" QEMU_DIR "/libaxhvc-qemu.so", "AXHVC_VM_ID=12",
+		"timeout", "300", QEMU_BIN, "-accel", "kvm", "-M", "virt,gic-version=3",
+		"-cpu", "host", "-m", "64", "-nodefaults", "-display", "none",
+		"-serial", "stdio", "-kernel", QEMU_DIR "/hvc_cost.elf", "2>&1",
+	};
+	char qemu_cmd[512] = "";
 	unsigned int r;
 	double v;
+
+	for (r = 0; r < ARRAY_SIZE(qemu_words); r++)
+		snprintf(qemu_cmd + strlen(qemu_cmd), sizeof(qemu_cmd) - strlen(qemu_cmd),
+			 "%s%s", r ? " " : "", qemu_words[r]);
 
 	for (r = 0; r < rounds; r++) {
 		v = vmm_ratio("axvmm --id 11 --mem 16M --route intercept --timeout 300 --raw "
@@ -1152,10 +1162,7 @@ static void bench_vmms(void)
 			row_add(&axvmm, v);
 		if (!with_qemu)
 			continue;
-		v = vmm_ratio("env LD_PRELOAD=" QEMU_DIR "/libaxhvc-qemu.so AXHVC_VM_ID=12 "
-			      "timeout 300 " QEMU_BIN " -accel kvm -M virt,gic-version=3 "
-			      "-cpu host -m 64 -nodefaults -display none -serial stdio "
-			      "-kernel " QEMU_DIR "/hvc_cost.elf 2>&1");
+		v = vmm_ratio(qemu_cmd);
 		if (v)
 			row_add(&qemu, v);
 	}
