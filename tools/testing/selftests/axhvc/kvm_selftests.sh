@@ -71,7 +71,9 @@ kvm_args()
 	# three log modes took over 300 s: one mode (3, PA 48 bits, 4K), and
 	# the fewest iterations it takes (3).
 	dirty_log_test)		echo "-i 3 -m 3" ;;
-	memslot_perf_test)	echo "-l 1" ;;
+	# Its default of one memslot per KVM_CAP_NR_MEMSLOTS (32764) took
+	# over 300 s to set up.
+	memslot_perf_test)	echo "-l 1 -s 512" ;;
 	vgic_lpi_stress)	echo "-i 10" ;;
 	esac
 }
