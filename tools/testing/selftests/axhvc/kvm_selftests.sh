@@ -74,6 +74,8 @@ kvm_args()
 	# Its default of one memslot per KVM_CAP_NR_MEMSLOTS (32764) took
 	# over 300 s to set up.
 	memslot_perf_test)	echo "-l 1 -s 512" ;;
+	# All of its cases in every guest mode took over 300 s: mode 3 only.
+	page_fault_test)	echo "-m 3" ;;
 	vgic_lpi_stress)	echo "-i 10" ;;
 	esac
 }
