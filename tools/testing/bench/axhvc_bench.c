@@ -1149,7 +1149,7 @@ static void bench_vmms(void)
 	};
 	char qemu_cmd[512] = "";
 	unsigned int r;
-	double v;
+	double v, q;
 
 	for (r = 0; r < ARRAY_SIZE(qemu_words); r++)
 		snprintf(qemu_cmd + strlen(qemu_cmd), sizeof(qemu_cmd) - strlen(qemu_cmd),
@@ -1158,13 +1158,13 @@ static void bench_vmms(void)
 	for (r = 0; r < rounds; r++) {
 		v = vmm_ratio("axvmm --id 11 --mem 16M --route intercept --timeout 300 --raw "
 			      VMM_GUEST_DIR "/hvc_cost.bin 2>&1");
-		if (v)
-			row_add(&axvmm, v);
-		if (!with_qemu)
+		q = with_qemu ? vmm_ratio(qemu_cmd) : 0;
+		/* r(pair) pairs the rows run by run: a failed run drops both. */
+		if (!v || (with_qemu && !q))
 			continue;
-		v = vmm_ratio(qemu_cmd);
-		if (v)
-			row_add(&qemu, v);
+		row_add(&axvmm, v);
+		if (with_qemu)
+			row_add(&qemu, q);
 	}
 	print_header("7. one guest under two VMMs: an intercepted Debug in units of\n"
 		     "   SMCCC_VERSION, each the median of calls alternating in the guest;\n"
