@@ -80,23 +80,56 @@ kvm_args()
 	esac
 }
 
+# kvm_runs NAME - how many times NAME runs in each phase. A program whose
+# result on the emulated host is random, with or without axhvc, runs often
+# enough that its mixed result shows in both phases.
+kvm_runs()
+{
+	case $1 in
+	# Fails at arch_timer_edge_cases.c:480 (the IRQ taken before the
+	# reprogrammed deadline) in about half of its runs here: 3 of 10
+	# passed with axhvc unloaded, 7 of 10 with it loaded. Upstream calls
+	# 6.12's version of it "always broken" and fixed it in 6.16.
+	arch_timer_edge_cases)	echo 10 ;;
+	*)			echo 1 ;;
+	esac
+}
+
 # kvm_tests PHASE HOW - run every KVM selftest as one KTAP result each,
-# named "kvm/NAME HOW", keeping pass/skip/fail in $TMP/PHASE.NAME.
+# named "kvm/NAME HOW", keeping pass/skip/fail (or "mixed P/N" for a
+# program run N times that passed P of them) in $TMP/PHASE.NAME.
 kvm_tests()
 {
 	for t in $KVM_TESTS; do
-		s=$(date +%s)
 		args=$(kvm_args "$t")
-		# shellcheck disable=SC2086 # the arguments are words
-		timeout -s KILL "$KVM_TIMEOUT" "$DIR/kvm/$t" $args >"$TMP/out" 2>&1
-		krc=$?
-		relay "$TMP/out"
-		ktap_print_msg "kvm/$t${args:+ $args}: exit $krc after $(( $(date +%s) - s )) s"
-		case $krc in
-		0)	echo pass >"$TMP/$1.$t"; ktap_test_pass "kvm/$t $2" ;;
-		4)	echo skip >"$TMP/$1.$t"; ktap_test_skip "kvm/$t $2: skipped itself" ;;
-		*)	echo fail >"$TMP/$1.$t"; ktap_test_fail "kvm/$t $2" ;;
-		esac
+		runs=$(kvm_runs "$t")
+		pass=0 skip=0 i=0
+		while [ $i -lt "$runs" ]; do
+			i=$((i + 1))
+			s=$(date +%s)
+			# shellcheck disable=SC2086 # the arguments are words
+			timeout -s KILL "$KVM_TIMEOUT" "$DIR/kvm/$t" $args >"$TMP/out" 2>&1
+			krc=$?
+			relay "$TMP/out"
+			ktap_print_msg "kvm/$t${args:+ $args}: exit $krc after $(( $(date +%s) - s )) s"
+			case $krc in
+			0)	pass=$((pass + 1)) ;;
+			4)	skip=$((skip + 1)) ;;
+			esac
+		done
+		if [ $pass = "$runs" ]; then
+			echo pass >"$TMP/$1.$t"
+			ktap_test_pass "kvm/$t $2"
+		elif [ $skip = "$runs" ]; then
+			echo skip >"$TMP/$1.$t"
+			ktap_test_skip "kvm/$t $2: skipped itself"
+		elif [ $pass = 0 ]; then
+			echo fail >"$TMP/$1.$t"
+			ktap_test_fail "kvm/$t $2"
+		else
+			echo "mixed $pass/$runs" >"$TMP/$1.$t"
+			ktap_test_fail "kvm/$t $2: passed $pass of $runs runs"
+		fi
 	done
 }
 
@@ -113,12 +146,13 @@ kvm_tests_none()
 same_results()
 {
 	rc=0
-	echo "# kvm-table: $(printf '%-36s %-8s %-8s' test without with)"
+	echo "# kvm-table: $(printf '%-36s %-11s %-11s' test without with)"
 	for t in $KVM_TESTS; do
 		a=$(cat "$TMP/without.$t" 2>/dev/null || echo "not run")
 		b=$(cat "$TMP/with.$t" 2>/dev/null || echo "not run")
-		[ "$a" = "$b" ] && d= || { d="  DIFFERS"; rc=1; }
-		echo "# kvm-table: $(printf '%-36s %-8s %-8s%s' "$t" "$a" "$b" "$d")"
+		# Mixed results are the same result, whatever the counts.
+		[ "${a%% *}" = "${b%% *}" ] && d= || { d="  DIFFERS"; rc=1; }
+		echo "# kvm-table: $(printf '%-36s %-11s %-11s%s' "$t" "$a" "$b" "$d")"
 	done
 	return $rc
 }
